@@ -1,0 +1,1 @@
+"""Composition root: settings, embedded servers, the ``upc`` command line, supervision."""

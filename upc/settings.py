@@ -1,0 +1,110 @@
+"""One typed settings object, read from the environment."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingError(ValueError):
+    """A setting is present but unusable; the message names the setting."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL URL; unset: `upc serve` starts an embedded server")
+    temporal_address: str | None = Field(
+        default=None, description="host:port of Temporal; unset: `upc serve` starts a dev server")
+    temporal_namespace: str = Field(default="default", description="Temporal namespace")
+    temporal_task_queue: str = Field(default="upc", description="Temporal task queue")
+    upc_data_dir: Path = Field(default=Path(".upc"), description="embedded data directory")
+    upc_host: str = Field(default="127.0.0.1", description="API bind address")
+    upc_port: int = Field(default=8000, ge=1, le=65535, description="API port")
+    upc_temporal_port: int = Field(
+        default=7233, ge=1, le=65535, description="embedded Temporal gRPC port")
+    upc_temporal_ui_port: int = Field(
+        default=8233, ge=1, le=65535, description="embedded Temporal Web UI port")
+    upc_api_workers: int = Field(default=1, ge=1, le=64, description="API worker processes")
+    upc_token_secret: str | None = Field(
+        default=None, description="HS256 key for development tokens; default: a file in the data dir")
+    upc_readiness_max_lag: int = Field(
+        default=1000, ge=0, description="events a projection may lag before /readyz is 503")
+    upc_log_level: str = Field(default="info", description="log level")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ValueError("must start with postgresql://")
+        query = parse_qs(parts.query)
+        if not (parts.hostname or query.get("host")):
+            raise ValueError("must name a host (or a socket directory with ?host=)")
+        if not parts.path.strip("/"):
+            raise ValueError("must name a database, e.g. postgresql://user@host:5432/upc")
+        try:
+            parts.port  # noqa: B018 - raises on a non-numeric port
+        except ValueError:
+            raise ValueError("has an invalid port") from None
+        return value
+
+    @field_validator("temporal_address")
+    @classmethod
+    def _check_temporal_address(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit():
+            raise ValueError("must be host:port, e.g. 127.0.0.1:7233")
+        return value
+
+    @cached_property
+    def data_dir(self) -> Path:
+        return self.upc_data_dir.expanduser().resolve()
+
+
+def load_settings() -> Settings:
+    """Read settings, turning validation errors into one line naming the setting."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+def eventsourcing_env(database_url: str, schema: str = "") -> dict[str, str]:
+    """The eventsourcing PostgreSQL settings derived from one ``DATABASE_URL``."""
+    parts = urlsplit(database_url)
+    query = parse_qs(parts.query)
+    host = parts.hostname or query.get("host", [""])[0]
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")),
+        "POSTGRES_HOST": unquote(host),
+        "POSTGRES_PORT": str(parts.port or query.get("port", ["5432"])[0]),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_POOL_SIZE": "5",
+        "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+    }
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema
+    return env
+
+
+def psycopg_conninfo(database_url: str) -> str:
+    """A libpq connection string (handles ``?host=/socket/dir`` URLs too)."""
+    return database_url.replace("postgres://", "postgresql://", 1)
