@@ -1,4 +1,8 @@
-"""Domain errors: each carries a stable code (the HTTP problem ``type``) and a plain sentence."""
+"""Domain errors: each carries a stable code (the HTTP problem ``type``) and a plain sentence.
+
+One class per rule of POLICY.md, so the API can map each to its own problem type and a
+caseworker reads a sentence that says what to do next. Nothing is recorded when one is raised.
+"""
 
 from __future__ import annotations
 
@@ -26,3 +30,196 @@ class InvalidInput(DomainError):
 class ConcurrentModification(DomainError):
     code = "concurrent-modification"
     http_status = 409
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+class NaiveTimestamp(InvalidInput):
+    code = "naive-timestamp"
+
+
+class FutureTimestamp(InvalidInput):
+    code = "future-timestamp"
+
+
+class UnknownCode(InvalidInput):
+    code = "unknown-code"
+
+
+class ReasonRequired(InvalidInput):
+    code = "reason-required"
+
+
+class InvalidSetting(InvalidInput):
+    code = "invalid-setting"
+
+
+# --- who may act ----------------------------------------------------------------------------
+
+class RoleNotPermitted(DomainError):
+    code = "role-not-permitted"
+    http_status = 403
+
+
+class OrganisationWideNeedsSeniorManager(RoleNotPermitted):
+    code = "organisation-wide-needs-senior-manager"
+
+
+class SeparationOfDuties(DomainError):
+    code = "separation-of-duties"
+    http_status = 403
+
+
+class ApproverIsProposer(SeparationOfDuties):
+    code = "approver-is-proposer"
+
+
+class RatifierIsImposer(SeparationOfDuties):
+    code = "ratifier-is-imposer"
+
+
+class DeciderInvolved(SeparationOfDuties):
+    code = "appeal-decider-involved"
+
+
+class StaffConflicted(SeparationOfDuties):
+    code = "staff-conflicted"
+
+
+# --- evidence, checks and safeguards ---------------------------------------------------------
+
+class EvidenceRequired(DomainError):
+    code = "evidence-required"
+
+
+class UnknownEvidence(DomainError):
+    code = "unknown-evidence"
+
+
+class ConcernRequired(DomainError):
+    code = "concern-required"
+    http_status = 409
+
+
+class ChecksIncomplete(DomainError):
+    code = "pre-decision-checks-incomplete"
+    http_status = 409
+
+
+class AssessmentStale(DomainError):
+    code = "assessment-stale"
+    http_status = 409
+
+
+class LegitimateIssueUnresolved(DomainError):
+    code = "legitimate-issue-unresolved"
+    http_status = 409
+
+
+class ThreatRequired(DomainError):
+    code = "immediate-restriction-needs-threat"
+
+
+# --- restriction terms and dates -------------------------------------------------------------
+
+class InvalidTerms(InvalidInput):
+    code = "invalid-terms"
+
+
+class AlwaysOpenExceptionRemoved(InvalidTerms):
+    code = "always-open-exception-removed"
+
+
+class WrittenOnlyNotConfirmed(InvalidTerms):
+    code = "written-only-not-confirmed"
+
+
+class ScopeJustificationRequired(InvalidTerms):
+    code = "scope-justification-required"
+
+
+class ReviewDateRequired(InvalidInput):
+    code = "review-date-required"
+
+
+class ReviewDateInPast(InvalidInput):
+    code = "review-date-in-past"
+
+
+class ReviewDateBeyondMaximum(InvalidInput):
+    code = "review-date-beyond-maximum"
+
+
+# --- state of the case -----------------------------------------------------------------------
+
+class WrongState(DomainError):
+    code = "wrong-state"
+    http_status = 409
+
+
+class CaseAlreadyOpen(WrongState):
+    code = "case-already-open"
+
+
+class CaseClosed(WrongState):
+    code = "case-closed"
+
+
+class RestrictionNotProposed(WrongState):
+    code = "restriction-not-proposed"
+
+
+class RestrictionNotActive(WrongState):
+    code = "restriction-not-active"
+
+
+class RestrictionNotAwaitingRatification(WrongState):
+    code = "restriction-not-awaiting-ratification"
+
+
+class RestrictionInForce(WrongState):
+    code = "restriction-in-force"
+
+
+class LiftNoticeOwed(WrongState):
+    code = "lift-notice-owed"
+
+
+class AppealAlreadyOpen(WrongState):
+    code = "appeal-already-open"
+
+
+class AppealNotOpen(WrongState):
+    code = "appeal-not-open"
+
+
+class AppealNotLate(WrongState):
+    code = "appeal-not-late"
+
+
+class LateAppealNotAccepted(WrongState):
+    code = "late-appeal-not-accepted"
+
+
+class ContactAlreadyTriaged(WrongState):
+    code = "contact-already-triaged"
+
+
+class SupportNotOffered(WrongState):
+    code = "support-not-offered"
+
+
+class NoticeAlreadySent(WrongState):
+    code = "notice-already-sent"
+
+
+class NotYetDue(WrongState):
+    """A clock fired before its fact is due (e.g. a new incident moved the lapse date):
+    recompute the due date and wait again."""
+
+    code = "not-yet-due"
+
+
+class SubjectErased(WrongState):
+    code = "subject-erased"
+    http_status = 410

@@ -1,0 +1,1 @@
+"""The HTTP API: FastAPI app, schemas, auth and error mapping."""

@@ -1,0 +1,69 @@
+"""Liveness and readiness: PostgreSQL, Temporal and projection lag."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    state = request.app.state
+    checks: dict[str, str] = {}
+    ready = True
+    try:
+        head, lags = await asyncio.to_thread(_lags, state.service, state.views)
+        checks["postgresql"] = "ok"
+        for name, lag in lags.items():
+            ok = lag <= state.max_lag
+            ready &= ok
+            checks[f"projection:{name}"] = f"lag {lag} events" + ("" if ok else " (too far behind)")
+    except Exception as exc:  # noqa: BLE001 - readiness reports, never raises
+        ready = False
+        checks["postgresql"] = f"unreachable: {type(exc).__name__}"
+    temporal = await _temporal_check(request)
+    checks["temporal"] = temporal
+    ready &= temporal == "ok"
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    if not ready:
+        reasons = "; ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok"
+                            and not v.startswith("lag ") or "too far" in v)
+        return JSONResponse({"type": "https://upc.example/problems/not-ready",
+                             "title": "Service unavailable", "status": 503,
+                             "detail": reasons or "not ready", **body},
+                            status_code=503, media_type="application/problem+json")
+    return JSONResponse(body)
+
+
+def _lags(service: Any, views: dict[str, Any]) -> tuple[int, dict[str, int]]:
+    head = service.recorder.max_notification_id() or 0
+    return head, {name: head - (view.max_tracking_id(service.name) or 0)
+                  for name, view in views.items()}
+
+
+async def _temporal_check(request: Request) -> str:
+    state = request.app.state
+    if state.temporal_address is None:
+        return "not configured"
+    try:
+        client = state.temporal_client
+        if client is None:
+            from workflows.temporal import connect
+
+            client = state.temporal_client = await asyncio.wait_for(
+                connect(state.temporal_address, state.temporal_namespace), timeout=3)
+        await asyncio.wait_for(client.service_client.check_health(), timeout=3)
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        state.temporal_client = None
+        return f"unreachable: {type(exc).__name__}"

@@ -1,0 +1,1 @@
+"""Read models derived from events only: tracked, exactly-once, rebuildable."""

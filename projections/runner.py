@@ -1,0 +1,136 @@
+"""The projection runner: follows the notification log and feeds every view in batches.
+
+Each view keeps its own position in its tracking table. A view catches up in batches
+(rows and position in one transaction). When caught up it waits for the event store's
+NOTIFY, but never longer than ``poll_interval``: a lost notification cannot stall it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import psycopg
+from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking
+
+from projections.view import View
+
+log = logging.getLogger("upc.projections")
+
+
+class ViewFollower:
+    def __init__(self, app: Application, view: View, batch_size: int = 1000) -> None:
+        self.app = app
+        self.view = view
+        self.batch_size = batch_size
+
+    @property
+    def position(self) -> int:
+        return self.view.max_tracking_id(self.app.name) or 0
+
+    def catch_up_once(self) -> int:
+        """Process one batch; returns how many events were applied (0: caught up)."""
+        position = self.position
+        head = self.app.recorder.max_notification_id() or 0
+        if head <= position:
+            return 0
+        notifications = self.app.recorder.select_notifications(
+            start=position, stop=head, limit=self.batch_size, topics=self.view.topics,
+            inclusive_of_start=False)
+        batch = [(self.app.mapper.to_domain_event(n), Tracking(self.app.name, n.id))
+                 for n in notifications]
+        if len(notifications) < self.batch_size:
+            # Everything up to head was seen: events of other topics count as processed,
+            # so the view's lag is exact.
+            batch_end = Tracking(self.app.name, head)
+            if batch:
+                batch[-1] = (batch[-1][0], batch_end)
+                self.view.process_batch(batch)
+            else:
+                self.view.insert_tracking(batch_end)
+        else:
+            self.view.process_batch(batch)
+        return len(notifications) or 1
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        total = 0
+        while applied := self.catch_up_once():
+            total += applied
+            if progress:
+                progress(applied)
+        return total
+
+
+class ProjectionRunner:
+    """Runs a follower thread per view, woken by NOTIFY and by a timeout."""
+
+    def __init__(self, app: Application, views: Sequence[View], conninfo: str,
+                 poll_interval: float = 0.5) -> None:
+        self.app = app
+        self.followers = [ViewFollower(app, v) for v in views]
+        self.conninfo = conninfo
+        self.poll_interval = poll_interval
+        self.stopping = threading.Event()
+        self._wake = [threading.Event() for _ in self.followers]
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        listener = threading.Thread(target=self._listen, name="listen", daemon=True)
+        listener.start()
+        self._threads.append(listener)
+        for follower, wake in zip(self.followers, self._wake, strict=True):
+            thread = threading.Thread(target=self._follow, args=(follower, wake),
+                                      name=follower.view.view_name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for wake in self._wake:
+            wake.set()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def _follow(self, follower: ViewFollower, wake: threading.Event) -> None:
+        backoff = 0.5
+        while not self.stopping.is_set():
+            try:
+                if follower.catch_up_once() == 0:
+                    wake.wait(self.poll_interval)
+                    wake.clear()
+                backoff = 0.5
+            except Exception:  # noqa: BLE001 - a supervisor loop: log, back off, go on
+                log.exception("view %s failed; retrying in %.1fs",
+                              follower.view.view_name, backoff)
+                self.stopping.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    def _listen(self) -> None:
+        channel = self.app.recorder.channel_name  # type: ignore[attr-defined]
+        while not self.stopping.is_set():
+            try:
+                with psycopg.connect(self.conninfo, autocommit=True) as conn:
+                    conn.execute(f'LISTEN "{channel}"')
+                    while not self.stopping.is_set():
+                        for _ in conn.notifies(timeout=self.poll_interval, stop_after=1):
+                            for wake in self._wake:
+                                wake.set()
+            except Exception:  # noqa: BLE001 - followers still poll while we reconnect
+                log.warning("lost the NOTIFY connection; views keep polling; reconnecting")
+                self.stopping.wait(1.0)
+
+    def lag(self) -> dict[str, int]:
+        head = self.app.recorder.max_notification_id() or 0
+        return {f.view.view_name: head - f.position for f in self.followers}
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

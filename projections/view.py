@@ -1,0 +1,62 @@
+"""A read model is an eventsourcing tracking recorder: its rows and its position commit together."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Composable, Identifier
+
+VIEWS_SCHEMA = "upc_views"
+
+
+class View(PostgresTrackingRecorder):
+    """Base class of every view. Subclasses declare tables and apply events in batches."""
+
+    #: Stable name: the env prefix, the tracking table's prefix and the ``upc rebuild`` name.
+    view_name: str = ""
+    #: Event topics this view reads (empty: all).
+    topics: tuple[str, ...] = ()
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        for ddl in self.table_ddl():
+            self.sql_create_statements.append(ddl)
+
+    @property
+    def schema(self) -> str:
+        return str(self.datastore.schema)
+
+    def table(self, name: str) -> Composable:
+        return SQL("{0}.{1}").format(Identifier(self.schema), Identifier(name))
+
+    @abstractmethod
+    def table_ddl(self) -> list[Composable]:
+        """CREATE TABLE / INDEX statements (IF NOT EXISTS)."""
+
+    @abstractmethod
+    def table_names(self) -> list[str]:
+        """Tables owned by this view (dropped on rebuild)."""
+
+    @abstractmethod
+    def apply(self, curs: Cursor[DictRow], event: Any, notification_id: int) -> None:
+        """Change the view's rows for one event, inside the batch transaction."""
+
+    def process_batch(self, batch: Sequence[tuple[Any, Tracking]]) -> None:
+        """Apply many events and record the last position in one transaction: exactly once."""
+        if not batch:
+            return
+        with self.datastore.transaction(commit=True) as curs:
+            for event, tracking in batch:
+                self.apply(curs, event, tracking.notification_id)
+            self._insert_tracking(curs, batch[-1][1])
+
+    def drop(self) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            for name in [*self.table_names(), self.tracking_table_name]:
+                curs.execute(SQL("DROP TABLE IF EXISTS {0}").format(self.table(name)))

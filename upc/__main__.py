@@ -1,0 +1,3 @@
+from upc.cli import main
+
+raise SystemExit(main())

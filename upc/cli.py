@@ -1,0 +1,166 @@
+"""The ``upc`` command line. Errors are one line on stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+
+from upc.settings import SettingError, Settings, load_settings
+
+
+def _serve(settings: Settings, _: argparse.Namespace) -> int:
+    from upc.supervisor import serve
+
+    return serve(settings)
+
+
+def _api(settings: Settings, _: argparse.Namespace) -> int:
+    import uvicorn
+
+    from upc import bootstrap, preflight
+
+    database_url = bootstrap.require_database_url(settings)
+    preflight.check_port_free("UPC_PORT", settings.upc_host, settings.upc_port)
+    bootstrap.migrate(database_url)
+    uvicorn.run("upc.asgi:app", host=settings.upc_host, port=settings.upc_port,
+                workers=settings.upc_api_workers, log_level=settings.upc_log_level,
+                access_log=False, timeout_graceful_shutdown=5)
+    return 0
+
+
+def _stopping_on_signals() -> asyncio.Event:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    return stopping
+
+
+def _temporal_part(settings: Settings,
+                   body: Callable[..., object]) -> int:
+    from upc import bootstrap
+    from workflows.temporal import connect
+
+    database_url = bootstrap.require_database_url(settings)
+    if not settings.temporal_address:
+        raise SettingError("TEMPORAL_ADDRESS: not set (only `upc serve` starts an embedded Temporal)")
+    bootstrap.migrate(database_url)
+
+    async def main() -> None:
+        stopping = _stopping_on_signals()
+        client = await connect(settings.temporal_address or "", settings.temporal_namespace)
+        app = bootstrap.case_service(database_url)
+        try:
+            await body(client, app, database_url, stopping)  # type: ignore[misc]
+        finally:
+            app.close()
+
+    asyncio.run(main())
+    return 0
+
+
+def _worker(settings: Settings, _: argparse.Namespace) -> int:
+    from workflows.worker import run_worker
+
+    async def body(client, app, _url, stopping):  # type: ignore[no-untyped-def]
+        await run_worker(client, app, stopping, settings.temporal_task_queue)
+
+    return _temporal_part(settings, body)
+
+
+def _launcher(settings: Settings, _: argparse.Namespace) -> int:
+    from upc.settings import eventsourcing_env
+    from workflows.launcher import Launcher, tracking_recorder
+
+    async def body(client, app, url, stopping):  # type: ignore[no-untyped-def]
+        await Launcher(app, tracking_recorder(eventsourcing_env(url)), client).run(stopping)
+
+    return _temporal_part(settings, body)
+
+
+def _projections(settings: Settings, _: argparse.Namespace) -> int:
+    import threading
+
+    from projections.runner import ProjectionRunner
+    from upc import bootstrap
+    from upc.settings import psycopg_conninfo
+
+    database_url = bootstrap.require_database_url(settings)
+    bootstrap.migrate(database_url)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    app = bootstrap.case_service(database_url)
+    runner = ProjectionRunner(app, bootstrap.views(database_url), psycopg_conninfo(database_url))
+    runner.start()
+    try:
+        stop.wait()
+    finally:
+        runner.stop()
+        app.close()
+    return 0
+
+
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from api.auth import issue_token, token_secret
+    from domain.actors import Role
+
+    try:
+        role = Role(args.role)
+    except ValueError:
+        roles = ", ".join(r.value for r in Role if r is not Role.SYSTEM)
+        raise SettingError(f"--role: unknown role '{args.role}'; one of: {roles}") from None
+    if role is Role.SYSTEM:
+        raise SettingError("--role: 'system' is reserved for the clocks")
+    secret = token_secret(settings.upc_token_secret, settings.data_dir)
+    print(issue_token(secret, args.user, role, ttl_seconds=int(args.hours * 3600)))
+    return 0
+
+
+COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
+    "serve": ("run everything: embedded PostgreSQL and Temporal where unset, then all parts",
+              _serve),
+    "api": ("run the HTTP API alone (needs DATABASE_URL)", _api),
+    "worker": ("run the Temporal worker alone (needs DATABASE_URL, TEMPORAL_ADDRESS)", _worker),
+    "launcher": ("run the workflow launcher alone (needs DATABASE_URL, TEMPORAL_ADDRESS)",
+                 _launcher),
+    "projections": ("run the projection runner alone (needs DATABASE_URL)", _projections),
+    "token": ("print a development bearer token", _token),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="upc", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_text, _) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "token":
+            p.add_argument("--user", required=True, help="user id (the token's subject)")
+            p.add_argument("--role", required=True, help="caseworker, manager, senior_manager, "
+                           "auditor, committee or admin")
+            p.add_argument("--hours", type=float, default=8.0, help="lifetime (default 8)")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+        logging.getLogger().setLevel(settings.upc_log_level.upper())
+        return COMMANDS[args.command][1](settings, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one line, no traceback
+        from upc.embedded import EmbeddedError
+        from workflows.temporal import TemporalUnavailable
+
+        if isinstance(exc, SettingError | EmbeddedError | TemporalUnavailable):
+            print(f"upc: {exc}", file=sys.stderr)
+            return 2
+        raise

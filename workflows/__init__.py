@@ -1,0 +1,1 @@
+"""Temporal keeps the clocks: workflows, activities, the launcher and the worker."""
