@@ -27,7 +27,8 @@ async def readyz(request: Request) -> JSONResponse:
         for name, lag in lags.items():
             ok = lag <= state.max_lag
             ready &= ok
-            checks[f"projection:{name}"] = f"lag {lag} events" + ("" if ok else " (too far behind)")
+            checks[f"projection:{name}"] = "ok" if ok else f"{lag} events behind"
+            checks[f"projection:{name}:lag"] = str(lag)
     except Exception as exc:  # noqa: BLE001 - readiness reports, never raises
         ready = False
         checks["postgresql"] = f"unreachable: {type(exc).__name__}"
@@ -36,8 +37,8 @@ async def readyz(request: Request) -> JSONResponse:
     ready &= temporal == "ok"
     body = {"status": "ok" if ready else "unavailable", "checks": checks}
     if not ready:
-        reasons = "; ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok"
-                            and not v.startswith("lag ") or "too far" in v)
+        reasons = "; ".join(f"{k}: {v}" for k, v in checks.items()
+                            if v != "ok" and not k.endswith(":lag"))
         return JSONResponse({"type": "https://upc.example/problems/not-ready",
                              "title": "Service unavailable", "status": 503,
                              "detail": reasons or "not ready", **body},

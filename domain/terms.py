@@ -117,6 +117,4 @@ class RestrictionTerms:
                     AlwaysOpen(a) for a in data.get("always_open", [a.value for a in AlwaysOpen])),
             )
         except (ValueError, TypeError, IndexError) as exc:
-            if isinstance(exc, InvalidTerms):
-                raise
             raise InvalidTerms(f"These restriction terms are not well formed: {exc}") from None

