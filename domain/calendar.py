@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar as _stdcal
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -61,7 +61,7 @@ class Period:
 
 @lru_cache(maxsize=8)
 def _bank_holidays(nation: Nation) -> holidays.HolidayBase:
-    return holidays.UK(subdiv=_SUBDIVISION[nation])
+    return holidays.country_holidays("GB", subdiv=_SUBDIVISION[nation])
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def uk_date(moment: datetime) -> date:
 
 def start_of(day: date) -> datetime:
     """The first instant of a UK day, in UTC: when something falls due on that day."""
-    return datetime.combine(day, time(0), tzinfo=UK_TIME).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=UK_TIME).astimezone(UTC)
 
 
 def end_of(day: date) -> datetime:

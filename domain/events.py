@@ -36,6 +36,7 @@ from domain.vocabulary import (
     Triage,
 )
 
+
 class CaseEvent(Aggregate.Event):
     TOPIC = "upc.case:Case.Event"
     class_version = 1

@@ -26,6 +26,7 @@ from domain.vocabulary import Nation, OverdueReviewAction
 SETTINGS_ID: UUID = uuid5(NAMESPACE_URL, "urn:upc:policy-settings")
 
 
+
 class Setting(StrEnum):
     APPEAL_WINDOW = "appeal_window"
     APPEAL_DECISION = "appeal_decision"
@@ -41,6 +42,8 @@ class Setting(StrEnum):
     OVERDUE_REVIEW_ACTION = "overdue_review_action"
     NATION = "nation"
 
+
+_SETTING_NAMES = frozenset(s.value for s in Setting)
 
 # POLICY.md "Clocks": the seed of the settings aggregate, read once when it is first created.
 SEED: Mapping[Setting, str] = {
@@ -161,5 +164,5 @@ class PolicySettings(Aggregate):
 
     def current(self) -> PolicyValues:
         values = dict(SEED)
-        values.update({Setting(k): v for k, v in self.values.items() if k in Setting})
+        values.update({Setting(k): v for k, v in self.values.items() if k in _SETTING_NAMES})
         return PolicyValues(values)
