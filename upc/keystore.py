@@ -1,0 +1,142 @@
+"""Per-person encryption keys in PostgreSQL (table ``upc_subject_keys``), for crypto-shredding.
+
+Chosen by ``CaseService`` when ``PERSISTENCE_MODULE=eventsourcing.postgres`` (or explicitly
+with ``UPC_KEY_STORE_TOPIC=upc.keystore:PostgresKeyStore``); it reuses the ``POSTGRES_*``
+settings of the event store. Each subject's 256-bit key is stored *wrapped* (AES-256-GCM) by a
+master key from ``UPC_MASTER_KEY`` (base64 of 32 bytes), so a copy of the table alone opens
+nothing. Without ``UPC_MASTER_KEY`` a development master key is derived from the database
+name: fine on a laptop, never in production (set the variable there).
+
+Erasure: ``destroy(subject_id)`` drops the wrapped key and keeps a tombstone row
+(``destroyed_at``), so no new key is ever created for an erased person. Unwrapped keys are
+cached in the process for ``UPC_KEY_CACHE_SECONDS`` (default 60): another process may still
+decrypt for up to that long after an erasure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from base64 import b64decode
+from collections.abc import Mapping
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+from domain.errors import SubjectErased
+from domain.personal import seal, unseal
+
+TABLE = "upc_subject_keys"
+_WRAP_CONTEXT = b"upc-subject-key"
+
+
+def master_key_from_env(env: Mapping[str, str]) -> bytes:
+    configured = env.get("UPC_MASTER_KEY")
+    if configured:
+        key = b64decode(configured)
+        if len(key) != 32:
+            raise ValueError("UPC_MASTER_KEY must be base64 of exactly 32 bytes")
+        return key
+    dbname = env.get("POSTGRES_DBNAME", "upc")
+    return hashlib.sha256(f"upc-development-master-key:{dbname}".encode()).digest()
+
+
+class PostgresKeyStore:
+    def __init__(self, conninfo: str, master_key: bytes, schema: str = "",
+                 create_table: bool = True, cache_seconds: float = 60.0) -> None:
+        self._pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True,
+                                    kwargs={"autocommit": True})
+        self._master = master_key
+        self._table = (sql.Identifier(schema, TABLE) if schema else sql.Identifier(TABLE))
+        self._cache: dict[str, tuple[float, bytes]] = {}
+        self._cache_seconds = cache_seconds
+        self._lock = threading.Lock()
+        if create_table:
+            self.create_table()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> PostgresKeyStore:
+        conninfo = " ".join(
+            f"{name}={value}" for name, value in (
+                ("dbname", env.get("POSTGRES_DBNAME")), ("host", env.get("POSTGRES_HOST")),
+                ("port", env.get("POSTGRES_PORT", "5432")), ("user", env.get("POSTGRES_USER")),
+                ("password", env.get("POSTGRES_PASSWORD")),
+                ("connect_timeout", env.get("POSTGRES_CONNECT_TIMEOUT", "5")))
+            if value)
+        return cls(conninfo, master_key_from_env(env), env.get("POSTGRES_SCHEMA", "") or "",
+                   create_table=env.get("CREATE_TABLE", "true").lower() not in ("false", "n",
+                                                                                "no", "0"),
+                   cache_seconds=float(env.get("UPC_KEY_CACHE_SECONDS", "60")))
+
+    def create_table(self) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {0} ("
+                " subject_id text PRIMARY KEY,"
+                " wrapped_key bytea,"
+                " created_at timestamptz NOT NULL DEFAULT now(),"
+                " destroyed_at timestamptz)").format(self._table))
+
+    def key_for(self, subject_id: str) -> bytes:
+        cached = self._cached(subject_id)
+        if cached is not None:
+            return cached
+        candidate = AESGCM.generate_key(bit_length=256)
+        wrapped = seal(self._master, candidate, _WRAP_CONTEXT + subject_id.encode())
+        with self._pool.connection() as conn:
+            conn.execute(sql.SQL(
+                "INSERT INTO {0} (subject_id, wrapped_key) VALUES (%s, %s)"
+                " ON CONFLICT (subject_id) DO NOTHING").format(self._table),
+                (subject_id, wrapped))
+        key = self.existing_key(subject_id)
+        if key is None:
+            raise SubjectErased(f"The personal data of {subject_id} has been erased.")
+        return key
+
+    def existing_key(self, subject_id: str) -> bytes | None:
+        cached = self._cached(subject_id)
+        if cached is not None:
+            return cached
+        with self._pool.connection() as conn:
+            row = conn.execute(sql.SQL(
+                "SELECT wrapped_key FROM {0} WHERE subject_id = %s").format(self._table),
+                (subject_id,)).fetchone()
+        if row is None or row[0] is None:
+            return None
+        key = unseal(self._master, bytes(row[0]), _WRAP_CONTEXT + subject_id.encode())
+        with self._lock:
+            self._cache[subject_id] = (time.monotonic() + self._cache_seconds, key)
+        return key
+
+    def destroy(self, subject_id: str) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(sql.SQL(
+                "INSERT INTO {0} (subject_id, wrapped_key, destroyed_at) VALUES (%s, NULL, now())"
+                " ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL,"
+                " destroyed_at = COALESCE({0}.destroyed_at, now())").format(self._table),
+                (subject_id,))
+        with self._lock:
+            self._cache.pop(subject_id, None)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _cached(self, subject_id: str) -> bytes | None:
+        with self._lock:
+            entry = self._cache.get(subject_id)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self._cache[subject_id]
+                return None
+            return entry[1]
+
+
+def generate_master_key() -> str:
+    """A new value for ``UPC_MASTER_KEY``."""
+    from base64 import b64encode
+
+    return b64encode(os.urandom(32)).decode("ascii")
