@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 
 from domain.application import CaseService
+from upc import append_only
 from projections.registry import VIEW_CLASSES, construct_view
 from projections.view import VIEWS_SCHEMA, View
 from upc.settings import Settings, SettingError, eventsourcing_env, psycopg_conninfo
@@ -37,6 +38,9 @@ def migrate(database_url: str) -> None:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{VIEWS_SCHEMA}"')
             env = eventsourcing_env(database_url)
             app = CaseService(env=env)
+            recorder = app.recorder
+            append_only.protect(conn, recorder.datastore.schema,  # type: ignore[attr-defined]
+                                recorder.events_table_name)  # type: ignore[attr-defined]
             app.close()
             for view_class in VIEW_CLASSES:
                 construct_view(view_class, env).datastore.close()
