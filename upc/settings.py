@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     upc_api_workers: int = Field(default=1, ge=1, le=64, description="API worker processes")
     upc_token_secret: str | None = Field(
         default=None, description="HS256 key for development tokens; default: a file in the data dir")
+    upc_master_key: str | None = Field(
+        default=None, description="base64 of 32 bytes wrapping every per-person key; "
+        "`upc serve` keeps a random one in the data dir when unset")
     upc_readiness_max_lag: int = Field(
         default=1000, ge=0, description="events a projection may lag before /readyz is 503")
     upc_log_level: str = Field(default="info", description="log level")

@@ -7,9 +7,11 @@ Temporal, PostgreSQL. Children also get SIGTERM if the supervisor itself dies.
 
 from __future__ import annotations
 
+import base64
 import ctypes
 import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -102,7 +104,8 @@ class Supervisor:
         logs = s.data_dir / "logs"
         logs.mkdir(exist_ok=True)
         env = {**os.environ, "DATABASE_URL": database_url, "TEMPORAL_ADDRESS": temporal_address,
-               "UPC_DATA_DIR": str(s.data_dir)}
+               "UPC_DATA_DIR": str(s.data_dir),
+               "UPC_MASTER_KEY": s.upc_master_key or master_key_file(s.data_dir)}
         for name in PARTS:
             child = Child(name, env, logs / f"{name}.log")
             child.start()
@@ -168,6 +171,15 @@ class Supervisor:
             "  Token      upc token --user alice --role caseworker",
             "  Stop       Ctrl-C",
         ])
+
+
+def master_key_file(data_dir: Path) -> str:
+    """The embedded default master key: random, kept beside the data it protects (0600)."""
+    path = data_dir / "master-key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode("ascii"))
+    return path.read_text().strip()
 
 
 def serve(settings: Settings) -> int:
