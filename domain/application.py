@@ -20,7 +20,7 @@ from typing import Any
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.utils import resolve_topic
 
 from domain.actors import SYSTEM_ACTOR, Actor
@@ -31,6 +31,17 @@ from domain.settings import SETTINGS_ID, PolicySettings, PolicyValues
 from domain.terms import RestrictionTerms
 
 POSTGRES_KEY_STORE = "upc.keystore:PostgresKeyStore"
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
 
 
 def now() -> datetime:
@@ -52,6 +63,7 @@ class CaseService(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
         self.key_store = self._given_key_store or self._construct_key_store()
         transcoder.register(PersonalDataTranscoding(self.key_store))
 
