@@ -123,7 +123,7 @@ def test_imposer_cannot_ratify(story: Story) -> None:
     threat = story.record_incident("threats_or_violence")
     case = story.do("impose_immediate_restriction", SENIOR, terms=TERMS, evidence=[threat],
                     reason="threat")
-    restriction = list(case.restrictions)[0]
+    restriction = next(iter(case.restrictions))
     review = story.review_date()
     refused(story, errors.RatifierIsImposer, lambda: story.do(
         "ratify_immediate_restriction", SENIOR, restriction_id=restriction, reason="r",
@@ -415,7 +415,7 @@ def test_immediate_restriction_needs_a_threat(story: Story) -> None:
         "impose_immediate_restriction", CASEWORKER, terms=TERMS, evidence=[incident],
         reason="r"))
     story.impose_immediate()
-    assert list(story.case.restrictions.values())[0].status == "awaiting_ratification"
+    assert next(iter(story.case.restrictions.values())).status == "awaiting_ratification"
 
 
 def test_refused_ratification_lifts(story: Story) -> None:

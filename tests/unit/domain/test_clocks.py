@@ -1,0 +1,159 @@
+"""Clocks: pure due dates, and idempotent commands the workflows call when a clock fires."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from domain import clocks, errors
+from domain.calendar import end_of, start_of
+from domain.settings import PolicyValues
+from tests.unit.domain.story import CASEWORKER, MANAGER, MANAGER_2, SENIOR, SYSTEM, TERMS, Story
+
+DEFAULTS = PolicyValues()
+
+
+def fire(story: Story, command: str, part_id: object) -> int:
+    """Call a clock command twice (at-least-once delivery); return the events it added."""
+    before = story.case.version
+    getattr(story.app, command)(story.case_id, part_id)
+    after = story.case.version
+    getattr(story.app, command)(story.case_id, part_id)
+    assert story.case.version == after, f"{command} recorded its fact twice"
+    return after - before
+
+
+def test_review_due_then_overdue(story: Story) -> None:
+    story.ready()
+    restriction = story.activate()
+    due = clocks.review_due_at(story.case, restriction)
+    assert due == start_of(story.case.restrictions[restriction].review_date or date.min)
+    with pytest.raises(errors.NotYetDue):
+        story.app.mark_review_due(story.case_id, restriction)
+    story.clock.set(due)
+    assert fire(story, "mark_review_due", restriction) == 1
+    overdue = clocks.review_overdue_at(story.case, restriction, DEFAULTS)
+    assert overdue > due + timedelta(days=5)
+    with pytest.raises(errors.NotYetDue):
+        story.app.escalate_review_overdue(story.case_id, restriction)
+    story.clock.set(overdue)
+    assert fire(story, "escalate_review_overdue", restriction) == 1
+    assert story.case.restrictions[restriction].status == "active"  # escalate only
+
+
+def test_overdue_review_lifts_when_policy_says_so(story: Story) -> None:
+    story.ready()
+    story.do("override_setting", MANAGER, setting="overdue_review_action", value="lift",
+             reason="committee decision for this case")
+    restriction = story.activate()
+    story.clock.set(clocks.review_overdue_at(story.case, restriction, DEFAULTS))
+    assert fire(story, "escalate_review_overdue", restriction) == 2
+    case = story.case
+    assert case.restrictions[restriction].status == "lifted"
+    assert any(n.kind == "lift" and n.sent_at is None for n in case.notices.values())
+
+
+def test_expiry_at_the_end_date(story: Story) -> None:
+    story.ready()
+    case = story.do("propose_restriction", CASEWORKER, terms=TERMS, evidence=[story.incident],
+        reason="r", review_date=story.review_date(), ends_on=story.today + timedelta(days=60))
+    restriction = list(case.restrictions)[-1]
+    story.do("approve_restriction", MANAGER_2, restriction_id=restriction, reason="r")
+    expires = clocks.expiry_at(story.case, restriction)
+    assert expires is not None
+    with pytest.raises(errors.NotYetDue):
+        story.app.expire_restriction(story.case_id, restriction)
+    story.clock.set(expires)
+    assert fire(story, "expire_restriction", restriction) == 1
+    assert story.case.restrictions[restriction].status == "expired"
+    assert clocks.expiry_at(story.case, restriction) is None
+
+
+def test_ratification_overdue(story: Story) -> None:
+    restriction = story.impose_immediate()  # Monday 2 March
+    due = clocks.ratification_overdue_at(story.case, restriction, DEFAULTS)
+    assert due == datetime(2026, 3, 5, 0, 0, tzinfo=UTC)  # end of Wednesday
+    with pytest.raises(errors.NotYetDue):
+        story.app.escalate_ratification_overdue(story.case_id, restriction)
+    story.clock.set(due)
+    assert fire(story, "escalate_ratification_overdue", restriction) == 1
+    story.do("ratify_immediate_restriction", SENIOR, restriction_id=restriction, reason="r",
+             review_date=story.review_date())
+    assert fire(story, "escalate_ratification_overdue", restriction) == 0
+
+
+def test_appeal_window_starts_with_the_notice(story: Story) -> None:
+    story.ready()
+    restriction = story.propose()
+    story.do("approve_restriction", MANAGER_2, restriction_id=restriction, reason="r")
+    assert clocks.appeal_window_closes(story.case, restriction, DEFAULTS) is None
+    notice = story.case.restrictions[restriction].notice_id
+    story.do("record_notice_sent", CASEWORKER, notice_id=notice)
+    closes = clocks.appeal_window_closes(story.case, restriction, DEFAULTS)
+    assert closes == datetime(2026, 3, 30, 23, 0, tzinfo=UTC)  # end of 30 March BST
+
+
+def test_appeal_decision_overdue(story: Story) -> None:
+    story.ready()
+    story.activate()
+    appeal = story.lodge_appeal()
+    due = clocks.appeal_decision_overdue_at(story.case, appeal, DEFAULTS)
+    assert due == datetime(2026, 3, 17, 0, 0, tzinfo=UTC)
+    with pytest.raises(errors.NotYetDue):
+        story.app.mark_appeal_overdue(story.case_id, appeal)
+    story.clock.set(due)  # type: ignore[arg-type]
+    assert fire(story, "mark_appeal_overdue", appeal) == 1
+
+
+def test_warning_lapse_restarts_after_an_incident(story: Story) -> None:
+    story.raise_concern()
+    case = story.do("give_warning", CASEWORKER, kind="informal", evidence=[story.incident],
+                    reason="r")
+    warning = next(iter(case.warnings))
+    first = clocks.warning_lapses_at(story.case, warning, DEFAULTS)
+    assert first == start_of(date(2026, 9, 2))
+    story.clock.advance(days=30)
+    story.record_incident()
+    later = clocks.warning_lapses_at(story.case, warning, DEFAULTS)
+    assert later > first
+    story.clock.set(first)
+    with pytest.raises(errors.NotYetDue):
+        story.app.lapse_warning(story.case_id, warning)
+    story.clock.set(later)
+    assert fire(story, "lapse_warning", warning) == 1
+
+
+def test_notice_dispatch_next_working_day(story: Story) -> None:
+    story.clock.set(datetime(2026, 12, 24, 11, 0, tzinfo=UTC))
+    story.raise_concern()
+    case = story.do("give_warning", CASEWORKER, kind="informal", evidence=[story.incident],
+                    reason="r")
+    notice = next(iter(case.notices))
+    due = clocks.notice_overdue_at(story.case, notice, DEFAULTS)
+    assert due == end_of(date(2026, 12, 29))
+    story.clock.set(due)
+    assert fire(story, "escalate_notice_overdue", notice) == 1
+    story.do("record_notice_sent", CASEWORKER, notice_id=notice)
+    assert story.case.notices[notice].sent_at is not None
+
+
+def test_clock_commands_are_no_ops_once_the_fact_is_recorded(story: Story) -> None:
+    story.ready()
+    restriction = story.activate()
+    story.do("lift_restriction", MANAGER, restriction_id=restriction, reason="improved")
+    for command in ("mark_review_due", "escalate_review_overdue", "expire_restriction"):
+        assert fire(story, command, restriction) == 0
+    version = story.case.version
+    for _ in range(2):
+        story.app.lift_restriction(story.case_id, SYSTEM, restriction_id=restriction,
+                                   reason="review overdue")
+    assert story.case.version == version
+
+
+def test_subject_access_due(story: Story) -> None:
+    case = story.do("record_subject_access_request", CASEWORKER)
+    request = next(iter(case.subject_access_requests))
+    assert clocks.subject_access_due_on(case, request, DEFAULTS) == date(2026, 4, 2)
+    assert clocks.subject_access_due_on(case, request, DEFAULTS, extended=True) == date(
+        2026, 6, 2)
