@@ -1,14 +1,20 @@
 """The launcher: a tracked follower of the notification log that starts or signals workflows.
 
-It records its position only after Temporal accepted every action of an event, so a
-crash re-delivers at most the last event, and deterministic workflow ids with the
-USE_EXISTING conflict policy make the re-delivery harmless.
+It reads a batch of events, asks Temporal for every action they imply, and records its
+position (one tracking record for the batch) only after Temporal accepted all of them. A
+crash re-delivers at most that batch, and deterministic workflow ids with the USE_EXISTING
+conflict policy, and signals that only ask a clock to re-read its case, make the re-delivery
+harmless: neither lost nor duplicated.
+
+Within a batch, actions for different workflows run concurrently; actions for one workflow
+keep the order of the events.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
 from eventsourcing.utils import Environment
@@ -16,6 +22,8 @@ from temporalio.client import Client
 
 from domain.application import CaseService
 from workflows import registry
+from workflows.launch import LaunchAction, LaunchContext
+from workflows.temporal import TASK_QUEUE
 
 log = logging.getLogger("upc.launcher")
 
@@ -29,12 +37,14 @@ def tracking_recorder(es_env: dict[str, str]) -> TrackingRecorder:
 
 class Launcher:
     def __init__(self, app: CaseService, tracking: TrackingRecorder, client: Client,
-                 batch_size: int = 200, poll_interval: float = 0.2) -> None:
+                 batch_size: int = 200, poll_interval: float = 0.2,
+                 task_queue: str = TASK_QUEUE, concurrency: int = 32) -> None:
         self.app = app
         self.tracking = tracking
-        self.client = client
+        self.context = LaunchContext(client, app, task_queue)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.concurrency = asyncio.Semaphore(concurrency)
 
     @property
     def position(self) -> int:
@@ -50,18 +60,32 @@ class Launcher:
         notifications = await asyncio.to_thread(
             self.app.recorder.select_notifications, position, self.batch_size, head,
             topics, inclusive_of_start=False) if topics else []
+        actions: list[LaunchAction] = []
         for notification in notifications:
             event = self.app.mapper.to_domain_event(notification)
-            for action in registry.ROUTES[notification.topic](event):
-                await action.run(self.client)
-            await asyncio.to_thread(
-                self.tracking.insert_tracking, Tracking(self.app.name, notification.id))
+            actions.extend(registry.ROUTES[notification.topic](event))
+        await self._run_all(actions)
         if len(notifications) < self.batch_size:
             # Seen everything up to head; events without clocks count as handled.
-            if head > (notifications[-1].id if notifications else position):
-                await asyncio.to_thread(
-                    self.tracking.insert_tracking, Tracking(self.app.name, head))
+            reached = head
+        else:
+            reached = notifications[-1].id
+        await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.app.name, reached))
         return len(notifications) or 1
+
+    async def _run_all(self, actions: Sequence[LaunchAction]) -> None:
+        by_target: dict[str, list[LaunchAction]] = {}
+        for action in actions:
+            by_target.setdefault(action.target, []).append(action)
+
+        async def in_order(group: list[LaunchAction]) -> None:
+            async with self.concurrency:
+                for action in group:
+                    await action.run(self.context)
+
+        async with asyncio.TaskGroup() as group:
+            for target_actions in by_target.values():
+                group.create_task(in_order(target_actions))
 
     async def run(self, stopping: asyncio.Event) -> None:
         backoff = 0.5

@@ -1,21 +1,75 @@
-"""What the worker runs and what the launcher routes. Filled in by each clock's folder."""
+"""What the worker runs and what the launcher routes, gathered from each clock's folder."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from domain import events as ev
 from domain.application import CaseService
-from workflows.launch import LaunchAction
+from domain.case import Case
+from workflows.appeal import activities as appeal_activities
+from workflows.appeal import routes as appeal_routes
+from workflows.appeal.workflows import AppealWorkflow
+from workflows.launch import LaunchAction, Route, SignalOpenClocks, event_ref
+from workflows.notice import activities as notice_activities
+from workflows.notice import routes as notice_routes
+from workflows.notice.workflows import NoticeWorkflow
+from workflows.restriction import activities as restriction_activities
+from workflows.restriction import routes as restriction_routes
+from workflows.restriction.workflows import RestrictionWorkflow
+from workflows.warning import activities as warning_activities
+from workflows.warning import routes as warning_routes
+from workflows.warning.workflows import WarningWorkflow
 
 #: Workflow classes the worker registers.
-WORKFLOWS: list[type] = []
+WORKFLOWS: list[type] = [RestrictionWorkflow, AppealWorkflow, WarningWorkflow, NoticeWorkflow]
 
 #: Factories of activity callables, given the case service the activities act through.
-ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] = []
+ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] = [
+    restriction_activities.activities,
+    appeal_activities.activities,
+    warning_activities.activities,
+    notice_activities.activities,
+]
+
+#: Which workflows of each kind a case has open, read from its state.
+OPEN_WORKFLOWS: dict[str, Callable[[Case], list[str]]] = {
+    "restriction": restriction_routes.open_workflow_ids,
+    "appeal": appeal_routes.open_workflow_ids,
+    "warning": warning_routes.open_workflow_ids,
+    "notice": notice_routes.open_workflow_ids,
+}
+
+
+def setting_overridden(event: Any) -> Sequence[LaunchAction]:
+    """A case's own setting moves every date of its clocks."""
+    return [SignalOpenClocks(event.originator_id, event_ref(event), frozenset(OPEN_WORKFLOWS))]
+
+
+def _merge(tables: Iterable[Mapping[str, Route]]) -> dict[str, Route]:
+    by_topic: dict[str, list[Route]] = {}
+    for table in tables:
+        for topic, route in table.items():
+            by_topic.setdefault(topic, []).append(route)
+
+    def combined(routes: list[Route]) -> Route:
+        if len(routes) == 1:
+            return routes[0]
+        return lambda event: [action for route in routes for action in route(event)]
+
+    return {topic: combined(routes) for topic, routes in by_topic.items()}
+
 
 #: Event topic -> function turning that event into the Temporal actions it implies.
-ROUTES: dict[str, Callable[[Any], Sequence[LaunchAction]]] = {}
+ROUTES: dict[str, Route] = _merge([
+    restriction_routes.ROUTES, appeal_routes.ROUTES, warning_routes.ROUTES,
+    notice_routes.ROUTES, {ev.SettingOverridden.TOPIC: setting_overridden},
+])
+
+
+def open_workflow_ids(case: Case, kinds: Iterable[str]) -> list[str]:
+    return [wid for kind in sorted(kinds) for wid in OPEN_WORKFLOWS[kind](case)]
 
 
 def activities(app: CaseService) -> list[Callable[..., Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 TASK_QUEUE = "upc"
@@ -23,3 +24,24 @@ async def connect(address: str, namespace: str = "default") -> Client:
 
 #: Typed search attributes operators filter on (opaque ids only: no personal data).
 SEARCH_ATTRIBUTES = {"UpcCaseId": "Keyword", "UpcWorkflowKind": "Keyword"}
+
+CASE_ID = SearchAttributeKey.for_keyword("UpcCaseId")
+WORKFLOW_KIND = SearchAttributeKey.for_keyword("UpcWorkflowKind")
+
+
+async def register_search_attributes(client: Client, namespace: str = "default") -> None:
+    """Add our search attributes to a namespace (test servers; a cluster's operator does it).
+
+    Already registered is fine.
+    """
+    from temporalio.api.enums.v1 import IndexedValueType
+    from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+    from temporalio.service import RPCError, RPCStatusCode
+
+    keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+    try:
+        await client.operator_service.add_search_attributes(AddSearchAttributesRequest(
+            namespace=namespace, search_attributes=dict.fromkeys(SEARCH_ATTRIBUTES, keyword)))
+    except RPCError as exc:
+        if exc.status is not RPCStatusCode.ALREADY_EXISTS:
+            raise

@@ -1,4 +1,10 @@
-"""The Temporal worker: runs every registered workflow and activity until told to stop."""
+"""The Temporal worker: runs every registered workflow and activity until told to stop.
+
+Activities call the synchronous eventsourcing application, so they run in a thread pool.
+On stop the worker stops polling, gives running activities a grace period to finish and
+report, then shuts the pool down; an activity cut short is retried by Temporal elsewhere,
+and finds its fact already recorded.
+"""
 
 from __future__ import annotations
 
@@ -16,29 +22,27 @@ from workflows.temporal import TASK_QUEUE
 
 log = logging.getLogger("upc.worker")
 
+GRACEFUL_SHUTDOWN = timedelta(seconds=5)
+
 
 def build_worker(client: Client, app: CaseService, task_queue: str = TASK_QUEUE,
-                 executor: concurrent.futures.Executor | None = None) -> Worker | None:
-    activities = registry.activities(app)
-    if not registry.WORKFLOWS and not activities:
-        return None
+                 executor: concurrent.futures.Executor | None = None) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
         workflows=registry.WORKFLOWS,
-        activities=activities,
-        # Activities call the synchronous eventsourcing application.
+        activities=registry.activities(app),
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
-        graceful_shutdown_timeout=timedelta(seconds=5),
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 
 
 async def run_worker(client: Client, app: CaseService, stopping: asyncio.Event,
                      task_queue: str = TASK_QUEUE) -> None:
-    worker = build_worker(client, app, task_queue)
-    if worker is None:
-        log.info("no workflows registered; the worker idles")
-        await stopping.wait()
-        return
-    async with worker:
-        await stopping.wait()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
+        worker = build_worker(client, app, task_queue, executor)
+        log.info("worker polling task queue %s", task_queue)
+        async with worker:  # leaving it: stop polling, then wait for running tasks
+            await stopping.wait()
+            log.info("worker stopping")
+    log.info("worker stopped")

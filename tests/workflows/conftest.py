@@ -1,0 +1,155 @@
+"""Clock stories on the time-skipping Temporal server over a real PostgreSQL.
+
+Each test gets a fresh database, a fresh task queue, a worker (its own case service, as in
+production) and a launcher; the story's own case service runs on a clock set from the
+Temporal server's (skipped) time, so facts recorded by people and by clocks share one
+timeline. Nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.application import CaseService
+from tests.unit.domain.story import Clock, Story
+from workflows.launcher import Launcher, tracking_recorder
+from workflows.schedule import ClockResult
+from workflows.temporal import register_search_attributes
+from workflows.worker import build_worker
+
+
+@pytest.fixture(scope="session")
+async def clock_env(temporal_env: WorkflowEnvironment) -> WorkflowEnvironment:
+    """The session's time-skipping server, with our search attributes registered."""
+    await register_search_attributes(temporal_env.client)
+    return temporal_env
+
+
+def pydantic_client(env: WorkflowEnvironment) -> Client:
+    return Client(env.client.service_client, namespace=env.client.namespace,
+                  data_converter=pydantic_data_converter)
+
+
+@dataclass
+class Fact:
+    name: str
+    occurred_at: datetime
+    recorded_at: datetime
+    actor_role: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class Clockwork:
+    """One test's moving parts, and the verbs its stories are told in."""
+
+    env: WorkflowEnvironment
+    client: Client
+    app: CaseService
+    clock: Clock
+    launcher: Launcher
+    task_queue: str
+    story: Story = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.story = Story(self.app, self.clock, customer_ref=f"T-{uuid.uuid4().hex[:10]}")
+
+    async def now(self) -> datetime:
+        self.clock.set(await self.env.get_current_time())
+        return self.clock.now
+
+    async def launch(self) -> None:
+        """Route every new event to Temporal, as the running launcher would."""
+        while await self.launcher.step():
+            pass
+
+    async def sleep(self, **delta: float) -> None:
+        """Let time pass on the Temporal server; clocks fire on the way."""
+        await self.launch()
+        await self.env.sleep(timedelta(**delta))
+        await self.now()
+
+    async def sleep_until(self, moment: datetime) -> None:
+        now = await self.now()
+        if moment > now:
+            await self.sleep(seconds=(moment - now).total_seconds())
+
+    def facts(self, name: str | None = None) -> list[Fact]:
+        events = self.app.repository.event_store.get(self.story.case_id)
+        found = [Fact(type(e).__name__, e.occurred_at, e.recorded_at, e.actor_role,
+                      dict(e.__dict__)) for e in events]
+        return [f for f in found if name is None or f.name == name]
+
+    def names(self) -> list[str]:
+        return [f.name for f in self.facts()]
+
+    async def until(self, check: Callable[[], bool], what: str, seconds: float = 15) -> None:
+        """Wait (real time) for the worker to finish what the skipped time set off."""
+        deadline = time.monotonic() + seconds
+        while not check():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what}: not seen in {seconds}s; facts: {self.names()}")
+            await asyncio.sleep(0.05)
+
+    async def until_fact(self, name: str, count: int = 1) -> list[Fact]:
+        await self.until(lambda: len(self.facts(name)) >= count, f"{count} x {name}")
+        return self.facts(name)
+
+    async def status(self, workflow_id: str) -> WorkflowExecutionStatus | None:
+        try:
+            return (await self.client.get_workflow_handle(workflow_id).describe()).status
+        except RPCError:
+            return None
+
+    async def until_closed(self, workflow_id: str, seconds: float = 15) -> Any:
+        deadline = time.monotonic() + seconds
+        while (status := await self.status(workflow_id)) in (
+                None, WorkflowExecutionStatus.RUNNING):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{workflow_id} still {status}; facts: {self.names()}")
+            await asyncio.sleep(0.05)
+        assert status is WorkflowExecutionStatus.COMPLETED, status
+        return await self.client.get_workflow_handle(workflow_id, result_type=ClockResult).result()
+
+    async def settle(self) -> None:
+        """Route new events and give the workflows a moment of server time to take them."""
+        await self.launch()
+        await self.env.sleep(timedelta(seconds=1))
+        await self.now()
+
+
+@pytest.fixture
+async def clockwork(clock_env: WorkflowEnvironment,
+                    postgres_env: dict[str, str]) -> AsyncIterator[Clockwork]:
+    client = pydantic_client(clock_env)
+    clock = Clock(await clock_env.get_current_time())
+    app = CaseService(env=postgres_env, clock=clock)
+    worker_app = CaseService(env=postgres_env)
+    task_queue = f"upc-test-{uuid.uuid4()}"
+    launcher = Launcher(app, tracking_recorder(postgres_env), client, task_queue=task_queue)
+    worker: Worker = build_worker(client, worker_app, task_queue)
+    try:
+        async with worker:
+            yield Clockwork(clock_env, client, app, clock, launcher, task_queue)
+    finally:
+        app.close()
+        worker_app.close()
+
+
+def ids(value: UUID | None) -> UUID:
+    assert value is not None
+    return value

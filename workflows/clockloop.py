@@ -1,0 +1,72 @@
+"""The workflow side of every clock: sleep until the next due instant or a change, then ask.
+
+A clock workflow holds nothing the events do not say: each turn it runs its ``advance``
+activity (which fires whatever is due and reads the next due instant from the case) and then
+waits. A ``changed`` signal from the launcher cuts the wait short, so a later event that moves
+a date (a review, a variation, a lift) reschedules the timer. The history is a loop of
+activity, timer and signal, so the workflow continues as new before it grows large.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.schedule import Change, Schedule
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# Retry forever (the database may be down for a while), but not in a hot loop.
+ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1),
+                             maximum_interval=timedelta(minutes=5))
+# A due instant already past that the activity did not fire is retried after this pause.
+STALE_DUE_PAUSE = timedelta(minutes=15)
+
+
+class ClockWorkflow:
+    """State and handlers shared by every clock workflow (not itself a workflow)."""
+
+    def __init__(self) -> None:
+        self.changed = False
+        self.schedule: Schedule | None = None
+        self.changes = 0
+
+    def note_change(self, change: Change) -> None:
+        workflow.logger.debug("re-reading the case after %s", change.event)
+        self.changed = True
+        self.changes += 1
+
+    async def keep(self, advance: Callable[..., Any], clock: Any,
+                   history_limit: int = 2000) -> Schedule:
+        """Run the clock until the case says it is over; continue as new when long."""
+        while True:
+            self.changed = False  # a change during the activity means: read again
+            self.schedule = await workflow.execute_activity_method(
+                advance, clock, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY)
+            if self.schedule.closed:
+                return self.schedule
+            await self._wait()
+            info = workflow.info()
+            if (info.is_continue_as_new_suggested()
+                    or info.get_current_history_length() >= history_limit):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(clock)
+
+    async def _wait(self) -> None:
+        due = self.schedule.next_due if self.schedule else None
+        if due is None:
+            await workflow.wait_condition(lambda: self.changed)
+            return
+        delay = due - workflow.now()
+        if delay <= timedelta(0):
+            delay = STALE_DUE_PAUSE
+        try:
+            await workflow.wait_condition(lambda: self.changed, timeout=delay)
+        except asyncio.TimeoutError:
+            pass

@@ -1,0 +1,30 @@
+"""What crosses the Temporal boundary for every clock: opaque ids and instants, nothing else.
+
+Temporal keeps workflow inputs, results, signals and search attributes in clear, so these
+models carry ids (UUIDs), instants and codes only: never a name, a note or a reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class Schedule(BaseModel):
+    """A clock's state as the events say after an activity fired whatever was due."""
+
+    closed: bool  # the fact the clock waits for is recorded: the workflow ends
+    next_due: datetime | None = None  # None: nothing to wait for but a change
+    fired: list[str] = []  # event names this activity recorded (for the history's reader)
+    outcome: str | None = None  # a code for why it closed, e.g. "expired", "lifted"
+
+
+class Change(BaseModel):
+    """An event that may move a clock; the workflow only re-reads the case."""
+
+    event: str  # "<case_id>:<version>": which event asked, for the history's reader
+
+
+class ClockResult(BaseModel):
+    outcome: str
