@@ -77,7 +77,8 @@ def _launcher(settings: Settings, _: argparse.Namespace) -> int:
     from workflows.launcher import Launcher, tracking_recorder
 
     async def body(client, app, url, stopping):  # type: ignore[no-untyped-def]
-        await Launcher(app, tracking_recorder(eventsourcing_env(url)), client).run(stopping)
+        await Launcher(app, tracking_recorder(eventsourcing_env(url)), client,
+                       task_queue=settings.temporal_task_queue).run(stopping)
 
     return _temporal_part(settings, body)
 
