@@ -1,11 +1,25 @@
-"""Bearer tokens: the acting user comes from the token, never from the body."""
+"""Bearer tokens: the acting user comes from the token, never from the body.
+
+Two modes, chosen by settings:
+
+- **embedded** (no ``UPC_OIDC_ISSUER``): HS256 tokens signed with the local key, printed by
+  ``upc token``; issuer ``upc-embedded``, audience ``upc-api``.
+- **OIDC** (``UPC_OIDC_ISSUER`` set): tokens signed by the issuer's keys, fetched from its JWKS
+  (cached); only the configured asymmetric algorithms are accepted, so a token signed with a
+  public key as an HMAC secret (algorithm confusion) or with ``none`` never passes. Embedded
+  tokens are refused in this mode.
+
+Either way ``exp``, ``nbf``, ``iss``, ``aud`` and ``sub`` are required and checked, and the
+role must be exactly one of POLICY.md's roles (``system`` is reserved for the clocks).
+"""
 
 from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, HTTPException, Request
@@ -16,8 +30,21 @@ from domain.actors import Actor, Role
 ISSUER = "upc-embedded"
 AUDIENCE = "upc-api"
 ALGORITHM = "HS256"
+# Asymmetric algorithms only: an HMAC algorithm with a JWKS invites algorithm confusion.
+OIDC_ALLOWED_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                                     "ES256", "ES384", "ES512", "EdDSA"})
+REQUIRED_CLAIMS = ["exp", "nbf", "sub", "iss", "aud"]
+LEEWAY_SECONDS = 30
 
 _bearer = HTTPBearer(auto_error=False, description="A JWT from `upc token` or your OIDC issuer")
+
+
+class TokenRejected(Exception):
+    """The token is missing, malformed, expired, for someone else, or carries no usable role."""
+
+
+class IssuerUnreachable(Exception):
+    """The issuer's JWKS could not be fetched: not the caller's fault."""
 
 
 def token_secret(configured: str | None, data_dir: Path) -> str:
@@ -41,23 +68,116 @@ def issue_token(secret: str, user: str, role: Role, ttl_seconds: int = 8 * 3600)
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def decode_token(secret: str, token: str) -> Actor:
+def _claim(claims: dict[str, Any], path: str) -> Any:
+    value: Any = claims
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def actor_from_claims(claims: dict[str, Any], role_claim: str = "role") -> Actor:
+    raw = _claim(claims, role_claim)
+    values = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list) else []
+    known = {r.value for r in Role if r is not Role.SYSTEM}
+    roles = sorted({v for v in values if isinstance(v, str) and v in known})
+    if len(roles) != 1:
+        found = "no upc role" if not roles else f"several upc roles ({', '.join(roles)})"
+        raise TokenRejected(f"the token's '{role_claim}' claim carries {found}; "
+                            "it needs exactly one")
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > 200:
+        raise TokenRejected("the token has no usable subject")
+    return Actor(user_id=subject, role=Role(roles[0]))
+
+
+@dataclass
+class Authenticator:
+    """Turns a bearer token into an ``Actor``; one per app, from settings."""
+
+    secret: str | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_algorithms: tuple[str, ...] = ("RS256",)
+    role_claim: str = "role"
+    jwks_client: jwt.PyJWKClient | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Authenticator:
+        if not settings.upc_oidc_issuer:
+            return cls(secret=token_secret(settings.upc_token_secret, settings.data_dir))
+        algorithms = tuple(a.strip() for a in settings.upc_oidc_algorithms.split(",")
+                           if a.strip())
+        bad = [a for a in algorithms if a not in OIDC_ALLOWED_ALGORITHMS]
+        if bad or not algorithms:
+            raise ValueError(f"UPC_OIDC_ALGORITHMS: not allowed: {', '.join(bad) or 'empty'}")
+        issuer = settings.upc_oidc_issuer.rstrip("/")
+        jwks_url = settings.upc_oidc_jwks_url or f"{issuer}/.well-known/jwks.json"
+        return cls(oidc_issuer=settings.upc_oidc_issuer,
+                   oidc_audience=settings.upc_oidc_audience or AUDIENCE,
+                   oidc_algorithms=algorithms, role_claim=settings.upc_oidc_role_claim,
+                   jwks_client=jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300,
+                                               timeout=5))
+
+    @property
+    def mode(self) -> str:
+        return "oidc" if self.oidc_issuer else "embedded"
+
+    def actor(self, token: str) -> Actor:
+        try:
+            if self.oidc_issuer:
+                claims = self._oidc_claims(token)
+            else:
+                assert self.secret is not None
+                claims = jwt.decode(token, self.secret, algorithms=[ALGORITHM],
+                                    audience=AUDIENCE, issuer=ISSUER, leeway=LEEWAY_SECONDS,
+                                    options={"require": REQUIRED_CLAIMS})
+        except jwt.PyJWKClientConnectionError as exc:
+            raise IssuerUnreachable(str(exc)) from None
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            raise TokenRejected(str(exc) or type(exc).__name__) from None
+        return actor_from_claims(claims, self.role_claim)
+
+    def _oidc_claims(self, token: str) -> dict[str, Any]:
+        assert self.jwks_client is not None
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") not in self.oidc_algorithms:
+            raise TokenRejected(f"algorithm {header.get('alg')!r} is not accepted")
+        key = self.jwks_client.get_signing_key_from_jwt(token)
+        claims: dict[str, Any] = jwt.decode(
+            token, key.key, algorithms=list(self.oidc_algorithms),
+            audience=self.oidc_audience, issuer=self.oidc_issuer, leeway=LEEWAY_SECONDS,
+            options={"require": REQUIRED_CLAIMS})
+        return claims
+
+
+def _unauthenticated(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": 'Bearer realm="upc"'})
+
+
+def actor_from_request(request: Request, token: str | None) -> Actor:
+    if not token:
+        raise _unauthenticated("A bearer token is required (Authorization: Bearer <token>).")
+    authenticator: Authenticator = request.app.state.authenticator
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], audience=AUDIENCE,
-                            issuer=ISSUER, options={"require": ["exp", "nbf", "sub", "iss", "aud"]})
-        return Actor(user_id=str(claims["sub"]), role=Role(claims["role"]))
-    except (jwt.PyJWTError, KeyError, ValueError) as exc:
-        raise HTTPException(401, f"invalid bearer token: {exc}",
-                            headers={"WWW-Authenticate": "Bearer"}) from None
+        return authenticator.actor(token)
+    except TokenRejected as exc:
+        raise _unauthenticated(f"The bearer token was refused: {exc}.") from None
+    except IssuerUnreachable:
+        raise HTTPException(503, "The identity provider's keys could not be fetched; "
+                                 "try again shortly.") from None
 
 
 def current_actor(request: Request,
                   credentials: Annotated[HTTPAuthorizationCredentials | None,
                                          Depends(_bearer)]) -> Actor:
-    if credentials is None:
-        raise HTTPException(401, "a bearer token is required",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return decode_token(request.app.state.token_secret, credentials.credentials)
+    cached = getattr(request.state, "actor", None)
+    if isinstance(cached, Actor):
+        return cached
+    actor = actor_from_request(request, credentials.credentials if credentials else None)
+    request.state.actor = actor
+    return actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -36,6 +36,18 @@ class Settings(BaseSettings):
     upc_master_key: str | None = Field(
         default=None, description="base64 of 32 bytes wrapping every per-person key; "
         "`upc serve` keeps a random one in the data dir when unset")
+    upc_oidc_issuer: str | None = Field(
+        default=None, description="OIDC issuer; set: tokens are validated against its JWKS only")
+    upc_oidc_audience: str | None = Field(
+        default=None, description="audience the API expects in OIDC tokens (`aud`)")
+    upc_oidc_jwks_url: str | None = Field(
+        default=None, description="JWKS URL; default: <issuer>/.well-known/jwks.json")
+    upc_oidc_role_claim: str = Field(
+        default="role", description="claim (dotted path) holding the upc role")
+    upc_oidc_algorithms: str = Field(
+        default="RS256", description="comma-separated asymmetric algorithms accepted")
+    upc_max_body_bytes: int = Field(
+        default=65536, ge=1024, description="largest request body the API accepts")
     upc_readiness_max_lag: int = Field(
         default=1000, ge=0, description="events a projection may lag before /readyz is 503")
     upc_log_level: str = Field(default="info", description="log level")

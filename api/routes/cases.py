@@ -1,71 +1,148 @@
-"""Cases: open one, record contacts, read the case view and its event history."""
+"""Cases: open, list and read one (from the views); its timeline and its full event history."""
 
 from __future__ import annotations
 
-import time
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import HTTPException, Query, Response
 
+from api.access import sees_special_category
+from api.access_log import record_read
 from api.auth import CurrentActor
-from api.deps import Service, Views
-from api.schemas import CaseViewOut, ContactWritten, EventOut, OpenCase, RecordContact, Written
+from api.commands import Command, recorded
+from api.deps import Pool, Service, Views
+from api.reading import Cursor, Limit, MinPosition, cursor_errors, poll, view, wait_for_position
+from api.routes import CASE, guarded_router
+from api.schemas import CloseCase, EventOut, OpenCase, Page, Recorded
+from domain.personal import PersonalData
+from domain.vocabulary import CheckKind
+from projections import queries
 
-router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+router = guarded_router("cases")
 
-# Read-your-writes: a read may wait this long for the projection to reach a version.
-MAX_WAIT_SECONDS = 3.0
-
-
-@router.post("", status_code=201, response_model=Written)
-def open_case(body: OpenCase, actor: CurrentActor, service: Service,
-              response: Response) -> Written:
-    case = service.open_case(body.customer_ref, actor)
-    response.headers["Location"] = f"/api/v1/cases/{case.id}"
-    response.headers["ETag"] = f'"{case.version}"'
-    return Written(case_id=case.id, version=case.version)
+# Personal data fields that are special category (vulnerability, health).
+SPECIAL_FIELDS = {("VulnerabilityInfoRecorded", "details"), ("CheckRecorded", "notes")}
 
 
-@router.post("/{case_id}/contacts", status_code=201, response_model=ContactWritten)
-def record_contact(case_id: UUID, body: RecordContact, actor: CurrentActor,
-                   service: Service, response: Response) -> ContactWritten:
-    case = service.record_contact(case_id, actor, channel=body.channel.value,
-                                  direction=body.direction.value,
-                                  occurred_at=body.occurred_at, summary=body.summary)
-    response.headers["ETag"] = f'"{case.version}"'
-    return ContactWritten(case_id=case.id, version=case.version)
+@router.post("/cases", status_code=201, response_model=Recorded,
+             summary="Open the case of a customer (one case per customer)")
+def open_case(body: OpenCase, ctx: Command, response: Response) -> Recorded:
+    case = ctx.service.open_case(body.customer_ref, ctx.actor, occurred_at=body.occurred_at,
+                                 command_id=ctx.command_id)
+    return recorded(ctx, case, response, created=case.id,
+                    location=f"/api/v1/cases/{case.id}")
 
 
-@router.get("/{case_id}", response_model=CaseViewOut)
-def get_case(case_id: UUID, actor: CurrentActor, views: Views, response: Response,
+@router.get("/cases", response_model=Page, summary="Cases, filtered, a page at a time")
+def list_cases(service: Service, views: Views, min_position: MinPosition = None,
+               cursor: Cursor = None, limit: Limit = 50,
+               status: Annotated[str | None, Query(max_length=40)] = None,
+               stage: Annotated[str | None, Query(max_length=40)] = None,
+               restricted: bool | None = None) -> dict[str, Any]:
+    case_view = view(views, "case_view")
+    wait_for_position(service, [case_view], min_position)
+    with cursor_errors():
+        return queries.list_cases(case_view, status=status, stage=stage, restricted=restricted,
+                                  cursor=cursor, limit=limit)
+
+
+@router.get(f"{CASE}", response_model=dict[str, Any],
+            summary="One case: stage, restriction, review, appeal, warnings, flags")
+def get_case(case_id: UUID, service: Service, views: Views, response: Response,
+             min_position: MinPosition = None,
              min_version: Annotated[int | None, Query(
-                 ge=1, description="wait briefly until the view has reached this version")] = None,
-             ) -> CaseViewOut:
-    view = views["case_view"]
-    row = view.get(case_id)
-    deadline = time.monotonic() + MAX_WAIT_SECONDS
-    while min_version and (row is None or row["version"] < min_version) \
-            and time.monotonic() < deadline:
-        time.sleep(0.02)
-        row = view.get(case_id)
+                 ge=1, le=2**31, description="wait briefly until the view has reached this "
+                                             "case version")] = None) -> dict[str, Any]:
+    case_view = view(views, "case_view")
+    wait_for_position(service, [case_view], min_position)
+    row = poll(lambda: queries.case_detail(case_view, case_id),
+               lambda r: not min_version or (r is not None and r["version"] >= min_version))
     if row is None:
-        raise HTTPException(404, f"no case with id {case_id}")
+        raise HTTPException(404, f"There is no case with id {case_id}.")
     response.headers["ETag"] = f'"{row["version"]}"'
-    return CaseViewOut(**row)
+    return row
 
 
-@router.get("/{case_id}/events", response_model=list[EventOut])
-def case_events(case_id: UUID, actor: CurrentActor, service: Service) -> list[EventOut]:
-    service.get_case(case_id)  # 404 when there is no such case
-    return [
-        EventOut(
-            version=event.originator_version,
-            type=type(event).__qualname__.split(".")[-1],
-            occurred_at=getattr(event, "occurred_at", None),
-            recorded_at=event.timestamp,
-            actor_id=getattr(event, "actor_id", None),
-            actor_role=getattr(event, "actor_role", None),
-        )
-        for event in service.events.get(case_id)
-    ]
+@router.get(f"{CASE}/timeline", response_model=Page,
+            summary="The case's events in order, coded (no free text)")
+def timeline(case_id: UUID, service: Service, views: Views, min_position: MinPosition = None,
+             cursor: Cursor = None, limit: Limit = 50) -> dict[str, Any]:
+    timeline_view = view(views, "case_timeline")
+    wait_for_position(service, [timeline_view], min_position)
+    with cursor_errors():
+        page = queries.case_timeline(timeline_view, case_id, cursor=cursor, limit=limit)
+    if not page["items"] and cursor is None and \
+            queries.case_detail(view(views, "case_view"), case_id) is None:
+        raise HTTPException(404, f"There is no case with id {case_id}.")
+    return page
+
+
+@router.get(f"{CASE}/events", response_model=list[EventOut],
+            summary="The full event history from the event store, with personal data")
+def case_events(case_id: UUID, actor: CurrentActor, service: Service, pool: Pool,
+                response: Response,
+                after_version: Annotated[int, Query(ge=0, le=2**31)] = 0,
+                limit: Limit = 200) -> list[EventOut]:
+    case = service.get_case(case_id)  # 404 when there is no such case
+    special = sees_special_category(actor)
+    shown_special = False
+    out = []
+    for event in service.events.get(case_id, gt=after_version or None, limit=limit):
+        name = type(event).__name__
+        data = {}
+        for key, value in vars(event).items():
+            if key in _ENVELOPE:
+                continue
+            if isinstance(value, PersonalData):
+                if _is_special(name, key, event) and not special:
+                    value = None
+                else:
+                    shown_special |= _is_special(name, key, event) and value.text is not None
+                    value = str(value)
+            data[key] = _jsonable(value)
+        out.append(EventOut(version=event.originator_version, type=name,
+                            occurred_at=getattr(event, "occurred_at", None),
+                            recorded_at=getattr(event, "recorded_at", event.timestamp),
+                            actor_id=getattr(event, "actor_id", None),
+                            actor_role=getattr(event, "actor_role", None), data=data))
+    if shown_special:
+        record_read(pool, actor, case_id, f"GET /api/v1/cases/{case_id}/events",
+                    ["vulnerability_details"])
+    if out and out[-1].version < case.version:
+        response.headers["Link"] = (f'</api/v1/cases/{case_id}/events?after_version='
+                                    f'{out[-1].version}&limit={limit}>; rel="next"')
+    response.headers["ETag"] = f'"{case.version}"'
+    return out
+
+
+@router.post(f"{CASE}/closure", response_model=Recorded,
+             summary="Close the case (nothing in force, no appeal open, lift notice sent)")
+def close_case(case_id: UUID, body: CloseCase, ctx: Command, response: Response) -> Recorded:
+    case = ctx.run(lambda **o: ctx.service.close_case(
+        case_id, ctx.actor, reason=body.reason, occurred_at=body.occurred_at, **o))
+    return recorded(ctx, case, response)
+
+
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "occurred_at", "recorded_at",
+             "actor_id", "actor_role", "command_id"}
+
+
+def _is_special(event_name: str, field: str, event: Any) -> bool:
+    if (event_name, field) not in SPECIAL_FIELDS:
+        return False
+    return event_name != "CheckRecorded" or \
+        getattr(event, "kind", None) == CheckKind.VULNERABILITY_ASSESSMENT.value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (set, frozenset, tuple)):
+        return [_jsonable(v) for v in sorted(value, key=str)]
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value) if not hasattr(value, "isoformat") else value.isoformat()
+

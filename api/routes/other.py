@@ -1,0 +1,80 @@
+"""Other events a case must take: allegations, representatives, the Ombudsman, subject access,
+the end of a tenancy, per-case clock settings."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import Response
+
+from api.commands import Command, recorded
+from api.routes import CASE, guarded_router
+from api.schemas import (
+    NominateRepresentative,
+    OverrideSetting,
+    RecordCounterAllegation,
+    Recorded,
+    RecordOmbudsmanContact,
+    RecordSubjectAccessRequest,
+    RecordTenancyEnded,
+)
+
+router = guarded_router("other case events")
+
+
+@router.post(f"{CASE}/counter-allegations", status_code=201, response_model=Recorded,
+             summary="Record the customer's allegation against a staff member (conflicts them)")
+def record_counter_allegation(case_id: UUID, body: RecordCounterAllegation, ctx: Command,
+                              response: Response) -> Recorded:
+    case = ctx.run(lambda **o: ctx.service.record_counter_allegation(
+        case_id, ctx.actor, staff_id=body.staff_id, summary=body.summary,
+        occurred_at=body.occurred_at, **o))
+    return recorded(ctx, case, response)
+
+
+@router.post(f"{CASE}/representatives", status_code=201, response_model=Recorded,
+             summary="Record a representative or advocate the customer nominated, with consent")
+def nominate_representative(case_id: UUID, body: NominateRepresentative, ctx: Command,
+                            response: Response) -> Recorded:
+    case = ctx.run(lambda **o: ctx.service.nominate_representative(
+        case_id, ctx.actor, kind=body.kind.value, details=body.details,
+        consent_on=body.consent_on, occurred_at=body.occurred_at, **o))
+    return recorded(ctx, case, response)
+
+
+@router.post(f"{CASE}/ombudsman-contacts", status_code=201, response_model=Recorded,
+             summary="Record an Ombudsman enquiry or order, with its due date")
+def record_ombudsman_contact(case_id: UUID, body: RecordOmbudsmanContact, ctx: Command,
+                             response: Response) -> Recorded:
+    case = ctx.run(lambda **o: ctx.service.record_ombudsman_contact(
+        case_id, ctx.actor, stage=body.stage.value, reference=body.reference,
+        due_on=body.due_on, details=body.details, occurred_at=body.occurred_at, **o))
+    return recorded(ctx, case, response)
+
+
+@router.post(f"{CASE}/subject-access-requests", status_code=201, response_model=Recorded,
+             summary="Record a subject access request (always open)")
+def record_subject_access_request(case_id: UUID, body: RecordSubjectAccessRequest,
+                                  ctx: Command, response: Response) -> Recorded:
+    case = ctx.run(lambda **o: ctx.service.record_subject_access_request(
+        case_id, ctx.actor, occurred_at=body.occurred_at, **o))
+    return recorded(ctx, case, response)
+
+
+@router.post(f"{CASE}/tenancy-end", status_code=201, response_model=Recorded,
+             summary="Record that the tenancy ended")
+def record_tenancy_ended(case_id: UUID, body: RecordTenancyEnded, ctx: Command,
+                         response: Response) -> Recorded:
+    case = ctx.run(lambda **o: ctx.service.record_tenancy_ended(
+        case_id, ctx.actor, ended_on=body.ended_on, occurred_at=body.occurred_at, **o))
+    return recorded(ctx, case, response)
+
+
+@router.post(f"{CASE}/setting-overrides", status_code=201, response_model=Recorded,
+             summary="Set one of this case's clocks, with a reason")
+def override_setting(case_id: UUID, body: OverrideSetting, ctx: Command,
+                     response: Response) -> Recorded:
+    case = ctx.run(lambda **o: ctx.service.override_setting(
+        case_id, ctx.actor, setting=body.setting.value, value=body.value, reason=body.reason,
+        occurred_at=body.occurred_at, **o))
+    return recorded(ctx, case, response)
