@@ -25,6 +25,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.application import CaseService
+from domain.case import Case
 from tests.unit.domain.story import Clock, Story
 from workflows.launcher import Launcher, tracking_recorder
 from workflows.schedule import ClockResult
@@ -144,10 +145,25 @@ async def clockwork(clock_env: WorkflowEnvironment,
     worker: Worker = build_worker(client, worker_app, task_queue)
     try:
         async with worker:
-            yield Clockwork(clock_env, client, app, clock, launcher, task_queue)
+            clockwork = Clockwork(clock_env, client, app, clock, launcher, task_queue)
+            yield clockwork
+            # Timers left running would hold the shared server's time skipping for a task
+            # queue no worker polls any more.
+            await terminate_clocks(client, clockwork.app.get_case(clockwork.story.case_id))
     finally:
         app.close()
         worker_app.close()
+
+
+async def terminate_clocks(client: Client, case: Case) -> None:
+    workflow_ids = [
+        *(f"restriction-{i}" for i in case.restrictions), *(f"appeal-{i}" for i in case.appeals),
+        *(f"warning-{i}" for i in case.warnings), *(f"notice-{i}" for i in case.notices)]
+    for workflow_id in workflow_ids:
+        try:
+            await client.get_workflow_handle(workflow_id).terminate("test over")
+        except RPCError:
+            pass  # never started, or already ended
 
 
 def ids(value: UUID | None) -> UUID:

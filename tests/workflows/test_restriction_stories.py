@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.calendar import add_months, start_of
-from tests.unit.domain.story import CASEWORKER, MANAGER, MANAGER_2, TERMS
+import pytest
+
+from domain.calendar import add_months, end_of, start_of, uk_date
+from domain.clocks import ratification_overdue_at, review_overdue_at
+from domain.terms import RestrictionTerms
+from tests.unit.domain.story import CASEWORKER, MANAGER, MANAGER_2, SENIOR, TERMS
 from tests.workflows.conftest import Clockwork
+from workflows.restriction.workflows import RestrictionWorkflow
 
 
 async def test_three_months_reviewed_continued_then_expires_with_lift_notice(
@@ -46,3 +51,93 @@ async def test_three_months_reviewed_continued_then_expires_with_lift_notice(
     await cw.settle()
     assert (await cw.until_closed(f"notice-{lift_notice}")).outcome == "sent"
     assert cw.facts("NoticeOverdue") == []
+
+
+async def test_a_variation_moves_the_review(clockwork: Clockwork) -> None:
+    cw = clockwork
+    story = cw.story
+    story.record_incident()
+    rid = story.ready().activate()
+    first_review = story.case.restrictions[rid].review_date
+    assert first_review is not None
+    await cw.sleep(days=30)
+
+    moved_to = story.today + timedelta(days=30)
+    varied = RestrictionTerms(single_point_of_contact="housing officer inbox",
+                              services=("housing management", "repairs"))
+    story.do("complete_review", MANAGER_2, restriction_id=rid, outcome="vary",
+             reason="abuse now also at the repairs desk", next_review_date=moved_to,
+             new_terms=varied)
+    story.send_owed_notices()
+    await cw.settle()
+    schedule = await cw.client.get_workflow_handle(f"restriction-{rid}").query(
+        RestrictionWorkflow.schedule)
+    assert schedule.next_due == start_of(moved_to)
+
+    await cw.sleep_until(start_of(moved_to) + timedelta(hours=1))
+    (due,) = await cw.until_fact("ReviewDue")
+    assert (due.occurred_at, due.fields["review_date"]) == (start_of(moved_to), moved_to)
+    await cw.sleep_until(start_of(first_review) + timedelta(hours=1))
+    assert [f.fields["review_date"] for f in cw.facts("ReviewDue")] == [moved_to]
+
+
+async def test_an_immediate_restriction_not_ratified_in_time(clockwork: Clockwork) -> None:
+    cw = clockwork
+    story = cw.story
+    rid = story.impose_immediate()
+    imposed = story.case.restrictions[rid].proposed_at
+    await cw.sleep(days=7)
+
+    (overdue,) = await cw.until_fact("RatificationOverdue")
+    organisation = cw.app.policy_values()
+    assert overdue.occurred_at == ratification_overdue_at(story.case, rid, organisation)
+    assert overdue.occurred_at == end_of(
+        organisation.calendar.add_working_days(uk_date(imposed), 2))
+
+    # Ratified late: the review clock starts, the restriction's workflow carries on.
+    review_on = story.today + timedelta(days=60)
+    story.do("ratify_immediate_restriction", SENIOR, restriction_id=rid,
+             reason="threat confirmed by two officers", review_date=review_on)
+    await cw.settle()
+    schedule = await cw.client.get_workflow_handle(f"restriction-{rid}").query(
+        RestrictionWorkflow.schedule)
+    assert schedule.next_due == start_of(review_on)
+    assert cw.facts("RatificationOverdue") == [overdue]
+
+
+@pytest.mark.parametrize("action", ["escalate", "lift"])
+async def test_an_overdue_review_under_each_policy_setting(clockwork: Clockwork,
+                                                          action: str) -> None:
+    cw = clockwork
+    story = cw.story
+    story.record_incident()
+    rid = story.ready().activate()
+    await cw.launch()
+    if action == "lift":  # this case's own setting, changed while its clocks run
+        story.do("override_setting", MANAGER, setting="overdue_review_action", value="lift",
+                 reason="agreed with the customer's advocate")
+    review_on = story.case.restrictions[rid].review_date
+    assert review_on is not None
+    overdue_at = review_overdue_at(story.case, rid, cw.app.policy_values())
+
+    await cw.sleep_until(overdue_at + timedelta(hours=1))
+    (overdue,) = await cw.until_fact("ReviewOverdue")
+    assert overdue.occurred_at == overdue_at
+    assert cw.facts("ReviewDue")[0].occurred_at == start_of(review_on)
+    workflow_id = f"restriction-{rid}"
+    if action == "lift":
+        (lifted,) = await cw.until_fact("RestrictionLifted")
+        assert lifted.fields["cause"] == "review_overdue"
+        assert (await cw.until_closed(workflow_id)).outcome == "lifted"
+        await cw.settle()  # the lift notice's clock starts
+        assert await cw.status(f"notice-{lifted.fields['notice_id']}") is not None
+    else:
+        assert cw.facts("RestrictionLifted") == []
+        # Escalated, not lifted: the clock waits for the review, then schedules the next one.
+        next_review = story.today + timedelta(days=90)
+        story.do("complete_review", MANAGER_2, restriction_id=rid, outcome="continue",
+                 reason="reviewed late; contact still abusive", next_review_date=next_review)
+        await cw.settle()
+        schedule = await cw.client.get_workflow_handle(workflow_id).query(
+            RestrictionWorkflow.schedule)
+        assert schedule.next_due == start_of(next_review)
