@@ -22,9 +22,9 @@ import time
 from base64 import b64decode
 from collections.abc import Mapping
 
+import psycopg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg import sql
-from psycopg_pool import ConnectionPool
 
 from domain.errors import SubjectErased
 from domain.personal import seal, unseal
@@ -47,8 +47,9 @@ def master_key_from_env(env: Mapping[str, str]) -> bytes:
 class PostgresKeyStore:
     def __init__(self, conninfo: str, master_key: bytes, schema: str = "",
                  create_table: bool = True, cache_seconds: float = 60.0) -> None:
-        self._pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True,
-                                    kwargs={"autocommit": True})
+        self._conninfo = conninfo
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._conn_lock = threading.Lock()
         self._master = master_key
         self._table = (sql.Identifier(schema, TABLE) if schema else sql.Identifier(TABLE))
         self._cache: dict[str, tuple[float, bytes]] = {}
@@ -71,9 +72,24 @@ class PostgresKeyStore:
                                                                                 "no", "0"),
                    cache_seconds=float(env.get("UPC_KEY_CACHE_SECONDS", "60")))
 
+    def _execute(self, query: sql.Composable, params: tuple[object, ...] = ()) -> list[
+            tuple[object, ...]]:
+        """One small autocommit connection, reopened if it broke (no pool threads to leak)."""
+        with self._conn_lock:
+            for attempt in (1, 2):
+                if self._conn is None or self._conn.closed:
+                    self._conn = psycopg.connect(self._conninfo, autocommit=True)
+                try:
+                    cursor = self._conn.execute(query, params)
+                    return cursor.fetchall() if cursor.description else []
+                except psycopg.OperationalError:
+                    self._conn.close()
+                    if attempt == 2:
+                        raise
+        return []
+
     def create_table(self) -> None:
-        with self._pool.connection() as conn:
-            conn.execute(sql.SQL(
+        self._execute(sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {0} ("
                 " subject_id text PRIMARY KEY,"
                 " wrapped_key bytea,"
@@ -86,11 +102,9 @@ class PostgresKeyStore:
             return cached
         candidate = AESGCM.generate_key(bit_length=256)
         wrapped = seal(self._master, candidate, _WRAP_CONTEXT + subject_id.encode())
-        with self._pool.connection() as conn:
-            conn.execute(sql.SQL(
-                "INSERT INTO {0} (subject_id, wrapped_key) VALUES (%s, %s)"
-                " ON CONFLICT (subject_id) DO NOTHING").format(self._table),
-                (subject_id, wrapped))
+        self._execute(sql.SQL(
+            "INSERT INTO {0} (subject_id, wrapped_key) VALUES (%s, %s)"
+            " ON CONFLICT (subject_id) DO NOTHING").format(self._table), (subject_id, wrapped))
         key = self.existing_key(subject_id)
         if key is None:
             raise SubjectErased(f"The personal data of {subject_id} has been erased.")
@@ -100,29 +114,32 @@ class PostgresKeyStore:
         cached = self._cached(subject_id)
         if cached is not None:
             return cached
-        with self._pool.connection() as conn:
-            row = conn.execute(sql.SQL(
-                "SELECT wrapped_key FROM {0} WHERE subject_id = %s").format(self._table),
-                (subject_id,)).fetchone()
-        if row is None or row[0] is None:
+        rows = self._execute(sql.SQL(
+            "SELECT wrapped_key FROM {0} WHERE subject_id = %s").format(self._table),
+            (subject_id,))
+        if not rows or rows[0][0] is None:
             return None
-        key = unseal(self._master, bytes(row[0]), _WRAP_CONTEXT + subject_id.encode())
+        wrapped = rows[0][0]
+        assert isinstance(wrapped, bytes | memoryview)
+        key = unseal(self._master, bytes(wrapped), _WRAP_CONTEXT + subject_id.encode())
         with self._lock:
             self._cache[subject_id] = (time.monotonic() + self._cache_seconds, key)
         return key
 
     def destroy(self, subject_id: str) -> None:
-        with self._pool.connection() as conn:
-            conn.execute(sql.SQL(
-                "INSERT INTO {0} (subject_id, wrapped_key, destroyed_at) VALUES (%s, NULL, now())"
-                " ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL,"
-                " destroyed_at = COALESCE({0}.destroyed_at, now())").format(self._table),
-                (subject_id,))
+        self._execute(sql.SQL(
+            "INSERT INTO {0} (subject_id, wrapped_key, destroyed_at) VALUES (%s, NULL, now())"
+            " ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL,"
+            " destroyed_at = COALESCE({0}.destroyed_at, now())").format(self._table),
+            (subject_id,))
         with self._lock:
             self._cache.pop(subject_id, None)
 
     def close(self) -> None:
-        self._pool.close()
+        with self._conn_lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def _cached(self, subject_id: str) -> bytes | None:
         with self._lock:
