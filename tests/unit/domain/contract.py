@@ -44,6 +44,15 @@ class ServiceContract:
         """A second application on the same store (the same one where it cannot outlive it)."""
         return CaseService(env=env, clock=clock)
 
+    def reloaded(self, story: Story, env: dict[str, str], clock: Clock) -> Case:
+        """The case as a freshly started application reads it from the store."""
+        again = self.reopen(story.app, env, clock)
+        try:
+            return again.get_case(story.case_id)
+        finally:
+            if again is not story.app:
+                again.close()
+
     # --- persistence and personal data ---------------------------------------------------
 
     def test_the_lifecycle_survives_a_restart(self, story: Story, env: dict[str, str],
@@ -52,12 +61,7 @@ class ServiceContract:
         restriction = story.activate()
         story.lodge_appeal()
         before = story.case
-        again = self.reopen(story.app, env, clock)
-        try:
-            after = again.get_case(story.case_id)
-        finally:
-            if again is not story.app:
-                again.close()
+        after = self.reloaded(story, env, clock)
         assert state_of(after) == state_of(before)
         assert after.restrictions[restriction].status == "active"
 
@@ -75,12 +79,7 @@ class ServiceContract:
         story.record_contact(summary=SECRET)
         story.ready()
         story.app.key_store.destroy(story.case.subject_id)
-        again = self.reopen(story.app, env, clock)
-        try:
-            case = again.get_case(story.case_id)
-        finally:
-            if again is not story.app:
-                again.close()
+        case = self.reloaded(story, env, clock)
         contact = next(iter(case.contacts.values()))
         assert contact.summary == PersonalData(case.subject_id, None)
         assert str(contact.summary) == "[erased]"

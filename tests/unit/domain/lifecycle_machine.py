@@ -290,3 +290,23 @@ def lifecycle_machine(app: CaseService, clock: Clock) -> type[RuleBasedStateMach
 
     return Lifecycle
 
+
+
+def run_lifecycles(env: dict[str, str], max_examples: int, steps: int) -> None:
+    """Run the machine on one application built from ``env`` (closed afterwards).
+
+    The fast-forwarding aggregate cache keeps long random cases quick; replay is checked
+    against the event store itself at the end of every example.
+    """
+    from hypothesis import HealthCheck, settings
+    from hypothesis.stateful import run_state_machine_as_test
+
+    clock = Clock()
+    app = CaseService(env={**env, "AGGREGATE_CACHE_MAXSIZE": "50"}, clock=clock)
+    try:
+        run_state_machine_as_test(
+            lifecycle_machine(app, clock),
+            settings=settings(max_examples=max_examples, stateful_step_count=steps,
+                              deadline=None, suppress_health_check=[HealthCheck.too_slow]))
+    finally:
+        app.close()
