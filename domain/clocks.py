@@ -17,6 +17,7 @@ because a later event moved the date: recompute with the function and sleep agai
 | appeal decision | AppealLodged (not late), LateAppealAccepted | ``appeal_decision_overdue_at`` | ``mark_appeal_overdue(case_id, appeal_id)`` |
 | warning lapse | WarningGiven; restarted by IncidentRecorded | ``warning_lapses_at`` | ``lapse_warning(case_id, warning_id)`` |
 | notice dispatch | any event with a ``notice_id`` (warnings, decisions, review and appeal outcomes, lifts, expiry) | ``notice_overdue_at`` | ``escalate_notice_overdue(case_id, notice_id)`` |
+| Ombudsman due date | OmbudsmanContacted with ``due_on`` | ``ombudsman_due_at`` | none yet (work queue; overrides the normal schedule) |
 | subject access request | SubjectAccessRequested | ``subject_access_due_on`` | none yet (work queue) |
 | retention | CaseClosed (``retain_until``) | ``start_of(case.retain_until)`` | disposal: a later issue |
 
@@ -111,3 +112,8 @@ def subject_access_due_on(case: Case, request_id: UUID, organisation: PolicyValu
     due = _after(case, case.subject_access_requests[request_id], Setting.SAR_RESPONSE,
                  organisation)
     return _after(case, due, Setting.SAR_EXTENSION, organisation) if extended else due
+
+
+def ombudsman_due_at(case: Case, matter_id: UUID) -> datetime | None:
+    due_on = case.ombudsman[matter_id].due_on
+    return None if due_on is None else start_of(due_on)

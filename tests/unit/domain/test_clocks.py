@@ -157,3 +157,22 @@ def test_subject_access_due(story: Story) -> None:
     assert clocks.subject_access_due_on(case, request, DEFAULTS) == date(2026, 4, 2)
     assert clocks.subject_access_due_on(case, request, DEFAULTS, extended=True) == date(
         2026, 6, 2)
+
+
+def test_a_case_can_use_another_nations_bank_holidays(story: Story) -> None:
+    story.clock.set(datetime(2026, 3, 16, 11, 0, tzinfo=UTC))  # Monday
+    story.raise_concern()
+    case = story.do("give_warning", CASEWORKER, kind="informal", evidence=[story.incident],
+                    reason="r")
+    notice = next(iter(case.notices))
+    assert clocks.notice_overdue_at(case, notice, DEFAULTS) == end_of(date(2026, 3, 17))
+    case = story.do("override_setting", MANAGER, setting="nation", value="northern_ireland",
+                    reason="customer's tenancy is with the Belfast office")
+    assert clocks.notice_overdue_at(case, notice, DEFAULTS) == end_of(date(2026, 3, 18))
+
+
+def test_ombudsman_due_dates_are_kept(story: Story) -> None:
+    case = story.do("record_ombudsman_contact", MANAGER, stage="order", reference="HOS-9",
+                    due_on=date(2026, 4, 1))
+    matter = next(iter(case.ombudsman))
+    assert clocks.ombudsman_due_at(case, matter) == start_of(date(2026, 4, 1))
