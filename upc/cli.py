@@ -122,6 +122,12 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(settings: Settings, _: argparse.Namespace) -> int:
+    from upc.demo import run
+
+    return run(settings)
+
+
 COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
     "serve": ("run everything: embedded PostgreSQL and Temporal where unset, then all parts",
               _serve),
@@ -131,6 +137,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
                  _launcher),
     "projections": ("run the projection runner alone (needs DATABASE_URL)", _projections),
     "token": ("print a development bearer token", _token),
+    "demo": ("seed a dozen demo cases at every stage (beside `upc serve`)", _demo),
 }
 
 
