@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import access, errors, health, store
+from api import access, errors, health, openapi, store
 from api.auth import Authenticator
 from api.idempotency import IdempotencyStore, WriteGuard
 from api.routes import appeals, cases, contacts, decisions, other, reads, restrictions
@@ -62,4 +62,5 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router)
     access.check_every_route_is_listed(app.routes)
     access.describe_roles(app.routes)
+    openapi.install(app)
     return app

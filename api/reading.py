@@ -37,6 +37,10 @@ def wait_for_position(service: CaseService, views: list[Any], position: int | No
     """Return once every view has processed ``position``; 503 if they do not in time."""
     if position is None:
         return
+    head = service.recorder.max_notification_id() or 0
+    if position > head:
+        raise HTTPException(422, f"Position {position} has not been written yet (the event "
+                                 f"log ends at {head}); pass a position a write returned.")
     deadline = time.monotonic() + MAX_WAIT_SECONDS
     while True:
         behind = [v for v in views if (v.max_tracking_id(service.name) or 0) < position]
