@@ -27,6 +27,7 @@ from domain.actors import SYSTEM_ACTOR, Actor
 from domain.case import Case, Stamp, case_id_for
 from domain.errors import CaseAlreadyOpen, ConcurrentModification, NotFound
 from domain.personal import InMemoryKeyStore, KeyStore, PersonalDataTranscoding
+from domain.privacy import subjects_of
 from domain.settings import SETTINGS_ID, PolicySettings, PolicyValues
 from domain.terms import RestrictionTerms
 
@@ -332,8 +333,9 @@ class CaseService(Application[UUID]):
 
     def record_subject_access_request(self, case_id: UUID, actor: Actor,
                                       **options: Any) -> Case:
+        policy = self.policy_values()
         return self._do(case_id, actor, options,
-                        lambda case, stamp: case.record_subject_access_request(stamp))
+                        lambda case, stamp: case.record_subject_access_request(stamp, policy))
 
     def record_tenancy_ended(self, case_id: UUID, actor: Actor, *, ended_on: date,
                              **options: Any) -> Case:
@@ -349,6 +351,75 @@ class CaseService(Application[UUID]):
         policy = self.policy_values()
         return self._do(case_id, actor, options,
                         lambda case, stamp: case.close(reason, stamp, policy))
+
+    # --- personal data: subject access, legal holds, erasure, disposal ------------------
+
+    def extend_subject_access(self, case_id: UUID, actor: Actor, *, request_id: UUID,
+                              reason: str, **options: Any) -> Case:
+        policy = self.policy_values()
+        return self._do(case_id, actor, options, lambda case, stamp: case.extend_subject_access(
+            request_id, reason, stamp, policy))
+
+    def fulfil_subject_access(self, case_id: UUID, actor: Actor, *, request_id: UUID,
+                              **options: Any) -> Case:
+        return self._do(case_id, actor, options, lambda case, stamp: case.fulfil_subject_access(
+            request_id, stamp))
+
+    def resolve_restriction_complaint(self, case_id: UUID, actor: Actor, *,
+                                      complaint_id: UUID, **options: Any) -> Case:
+        return self._do(case_id, actor, options,
+                        lambda case, stamp: case.resolve_restriction_complaint(
+                            complaint_id, stamp))
+
+    def close_ombudsman_matter(self, case_id: UUID, actor: Actor, *, matter_id: UUID,
+                               **options: Any) -> Case:
+        return self._do(case_id, actor, options,
+                        lambda case, stamp: case.close_ombudsman_matter(matter_id, stamp))
+
+    def place_legal_hold(self, case_id: UUID, actor: Actor, *, reason: str,
+                         **options: Any) -> Case:
+        return self._do(case_id, actor, options,
+                        lambda case, stamp: case.place_legal_hold(reason, stamp))
+
+    def release_legal_hold(self, case_id: UUID, actor: Actor, *, hold_id: UUID, reason: str,
+                           **options: Any) -> Case:
+        return self._do(case_id, actor, options,
+                        lambda case, stamp: case.release_legal_hold(hold_id, reason, stamp))
+
+    def erase_person(self, case_id: UUID, actor: Actor, *, person: str = "customer",
+                     representative_id: UUID | None = None,
+                     ground: str = "erasure_request", **options: Any) -> Case:
+        """Record the erasure, then destroy the person's key (crypto-shredding).
+
+        Recorded first, so an erasure is never lost; destroying a key is idempotent, so a
+        retry after a failure between the two finishes the job.
+        """
+        subjects: list[str] = []
+
+        def erase(case: Case, stamp: Stamp) -> None:
+            subjects.append(case.erase_person(person, representative_id, ground, stamp))
+
+        case = self._do(case_id, actor, options, erase)
+        if not subjects:  # a redelivered command: the case says whose key it was
+            subjects.append(case.erasure_subject(person, representative_id))
+        self._destroy_keys(subjects)
+        return case
+
+    def dispose_case(self, case_id: UUID, actor: Actor = SYSTEM_ACTOR,
+                     **options: Any) -> Case:
+        """Retention ended and no legal hold applies: record the disposal, destroy the keys."""
+        subjects: list[str] = []
+
+        def dispose(case: Case, stamp: Stamp) -> None:
+            subjects.extend(case.dispose(stamp))
+
+        case = self._do(case_id, actor, options, dispose)
+        self._destroy_keys(subjects or (subjects_of(case) if case.disposed_at else []))
+        return case
+
+    def _destroy_keys(self, subjects: Sequence[str]) -> None:
+        for subject in subjects:
+            self.key_store.destroy(subject)
 
     # --- clocks (called by workflows; idempotent) ----------------------------------------
 

@@ -41,6 +41,8 @@ from domain.errors import (
     EvidenceRequired,
     InvalidInput,
     LateAppealNotAccepted,
+    LegalHoldApplies,
+    LegalHoldNotPlaced,
     LegitimateIssueUnresolved,
     LiftNoticeOwed,
     NotFound,
@@ -52,24 +54,35 @@ from domain.errors import (
     RestrictionNotActive,
     RestrictionNotAwaitingRatification,
     RestrictionNotProposed,
+    RetentionNotEnded,
     ReviewDateBeyondMaximum,
     ReviewDateInPast,
     ReviewDateRequired,
     StaffConflicted,
+    SubjectAccessAlreadyExtended,
+    SubjectAccessClosed,
     SupportNotOffered,
     ThreatRequired,
     UnknownEvidence,
     WrittenOnlyNotConfirmed,
 )
 from domain.permissions import (
+    ADMIN,
     CLOCK,
     CLOCK_OR_MANAGEMENT,
+    DISPOSAL,
     FRONT_LINE,
     MANAGEMENT,
     SENIOR,
     require_role,
 )
-from domain.personal import PersonalData
+from domain.personal import PersonalData, sealed_for
+from domain.privacy import (
+    legal_holds,
+    representative_subject_id,
+    retention_ended,
+    subjects_of,
+)
 from domain.records import Appeal, Check, Contact, Incident, Notice, Restriction, Warning
 from domain.rules import parse_code, require_aware, require_past, require_reason
 from domain.settings import PolicyValues, Setting, parse_setting
@@ -82,6 +95,9 @@ from domain.vocabulary import (
     Channel,
     CheckKind,
     Direction,
+    ErasedPerson,
+    ErasureGround,
+    LegalHoldKind,
     LiftCause,
     NoticeFormat,
     NoticeKind,
@@ -164,6 +180,14 @@ class Case(Aggregate):
     TenancyEnded = ev.TenancyEnded
     SettingOverridden = ev.SettingOverridden
     CaseClosed = ev.CaseClosed
+    SubjectAccessExtended = ev.SubjectAccessExtended
+    SubjectAccessFulfilled = ev.SubjectAccessFulfilled
+    RestrictionComplaintResolved = ev.RestrictionComplaintResolved
+    OmbudsmanMatterClosed = ev.OmbudsmanMatterClosed
+    LegalHoldPlaced = ev.LegalHoldPlaced
+    LegalHoldReleased = ev.LegalHoldReleased
+    PersonErased = ev.PersonErased
+    CaseDisposed = ev.CaseDisposed
 
     if TYPE_CHECKING:  # state set by the events' apply(); not constructor fields
         customer_ref: str
@@ -188,6 +212,14 @@ class Case(Aggregate):
         setting_overrides: dict[str, str]
         closed_at: datetime | None
         retain_until: date | None
+        erased_subjects: set[str]
+        resolved_complaints: set[UUID]
+        closed_ombudsman: set[UUID]
+        sar_due_on: dict[UUID, date]
+        sar_extended: set[UUID]
+        sar_fulfilled: set[UUID]
+        litigation_holds: dict[UUID, datetime]
+        disposed_at: datetime | None
 
     # --- opening, contacts, incidents ----------------------------------------------------
 
@@ -208,7 +240,7 @@ class Case(Aggregate):
         return str(self.id)
 
     def personal(self, text: str | None) -> PersonalData:
-        return PersonalData(self.subject_id, (text or "").strip())
+        return sealed_for(self.subject_id, text, self.erased_subjects)
 
     def new_id(self, what: str) -> UUID:
         """Ids of new parts are derived from the case and its next version: deterministic."""
@@ -536,9 +568,12 @@ class Case(Aggregate):
         if consent_on is None:
             raise InvalidInput("Record the date the customer consented to this "
                                f"{code.value}; without consent they cannot act.")
+        representative_id = self.new_id("representative")
+        subject = representative_subject_id(self.id, representative_id)
         self._record(self.RepresentativeNominated, stamp,
-                     representative_id=self.new_id("representative"), kind=code.value,
-                     details=self.personal(details), consent_on=consent_on)
+                     representative_id=representative_id, kind=code.value,
+                     details=sealed_for(subject, details, self.erased_subjects),
+                     consent_on=consent_on)
 
     def record_ombudsman_contact(self, stage: str, reference: str, due_on: date | None,
                                  details: str, stamp: Stamp) -> None:
@@ -559,9 +594,14 @@ class Case(Aggregate):
                      complaint_id=self.new_id("complaint"), restriction_id=restriction_id,
                      summary=self.personal(summary))
 
-    def record_subject_access_request(self, stamp: Stamp) -> None:
-        self._open_for(stamp, FRONT_LINE, "record a subject access request", closed_ok=True)
-        self._record(self.SubjectAccessRequested, stamp, request_id=self.new_id("sar"))
+    def record_subject_access_request(self, stamp: Stamp, policy: PolicyValues) -> None:
+        self._open_for(stamp, FRONT_LINE | ADMIN, "record a subject access request",
+                       closed_ok=True)
+        case_policy = self.policy(policy)
+        due_on = case_policy.calendar.after(uk_date(stamp.occurred_at),
+                                            case_policy.period(Setting.SAR_RESPONSE))
+        self._record(self.SubjectAccessRequested, stamp, request_id=self.new_id("sar"),
+                     due_on=due_on)
 
     def record_tenancy_ended(self, ended_on: date, stamp: Stamp) -> None:
         self._open_for(stamp, FRONT_LINE, "record that the tenancy ended")
@@ -596,6 +636,130 @@ class Case(Aggregate):
         retain_until = self.policy(policy).calendar.after(uk_date(stamp.occurred_at), period)
         self._record(self.CaseClosed, stamp, retain_until=retain_until, reason=reason,
                      evidence=[])
+
+    # --- personal data, retention and legal holds (UK GDPR) -----------------------------
+
+    def extend_subject_access(self, request_id: UUID, reason: str, stamp: Stamp,
+                              policy: PolicyValues) -> None:
+        """A complex request: the response falls due later by the extension period."""
+        self._open_for(stamp, MANAGEMENT | ADMIN, "extend a subject access request",
+                       closed_ok=True)
+        self._open_request(request_id)
+        if request_id in self.sar_extended:
+            raise SubjectAccessAlreadyExtended(
+                "This subject access request has already been extended once.")
+        case_policy = self.policy(policy)
+        due_on = case_policy.calendar.after(self.sar_due_on[request_id],
+                                            case_policy.period(Setting.SAR_EXTENSION))
+        self._record(self.SubjectAccessExtended, stamp, request_id=request_id, due_on=due_on,
+                     reason=require_reason(reason, "extending a subject access request"),
+                     evidence=[])
+
+    def fulfil_subject_access(self, request_id: UUID, stamp: Stamp) -> None:
+        self._open_for(stamp, FRONT_LINE | ADMIN, "record a subject access response",
+                       closed_ok=True)
+        if request_id in self.sar_fulfilled:
+            return
+        self._open_request(request_id)
+        self._record(self.SubjectAccessFulfilled, stamp, request_id=request_id)
+
+    def resolve_restriction_complaint(self, complaint_id: UUID, stamp: Stamp) -> None:
+        self._open_for(stamp, FRONT_LINE, "record a complaint as resolved", closed_ok=True)
+        if complaint_id not in self.complaints:
+            raise NotFound(f"There is no complaint {complaint_id} on this case.")
+        if complaint_id in self.resolved_complaints:
+            return
+        self._record(self.RestrictionComplaintResolved, stamp, complaint_id=complaint_id)
+
+    def close_ombudsman_matter(self, matter_id: UUID, stamp: Stamp) -> None:
+        self._open_for(stamp, MANAGEMENT, "record an Ombudsman matter as closed",
+                       closed_ok=True)
+        if matter_id not in self.ombudsman:
+            raise NotFound(f"There is no Ombudsman matter {matter_id} on this case.")
+        if matter_id in self.closed_ombudsman:
+            return
+        self._record(self.OmbudsmanMatterClosed, stamp, matter_id=matter_id)
+
+    def place_legal_hold(self, reason: str, stamp: Stamp) -> None:
+        self._open_for(stamp, ADMIN, "place a litigation hold", closed_ok=True)
+        self._record(self.LegalHoldPlaced, stamp, hold_id=self.new_id("hold"),
+                     kind=LegalHoldKind.LITIGATION.value,
+                     reason=require_reason(reason, "placing a litigation hold"), evidence=[])
+
+    def release_legal_hold(self, hold_id: UUID, reason: str, stamp: Stamp) -> None:
+        self._open_for(stamp, ADMIN, "release a litigation hold", closed_ok=True)
+        if hold_id not in self.litigation_holds:
+            raise LegalHoldNotPlaced(f"There is no litigation hold {hold_id} in place.")
+        self._record(self.LegalHoldReleased, stamp, hold_id=hold_id,
+                     reason=require_reason(reason, "releasing a litigation hold"), evidence=[])
+
+    def erasure_subject(self, person: str, representative_id: UUID | None) -> str:
+        """Whose key an erasure of ``person`` destroys."""
+        who = parse_code(ErasedPerson, person, "person")
+        if who is ErasedPerson.CUSTOMER:
+            if representative_id is not None:
+                raise InvalidInput("A representative id goes with person 'representative'.")
+            return self.subject_id
+        if representative_id is None:
+            raise InvalidInput("Name the representative to erase (representative_id).")
+        representative = self.representatives.get(representative_id)
+        if representative is None:
+            raise NotFound(f"There is no representative {representative_id} on this case.")
+        subject = str(representative.details.subject_id)
+        if subject == self.subject_id:
+            raise InvalidInput(
+                "This representative was recorded before representatives had keys of their "
+                "own; their details are sealed with the customer's key and go with the "
+                "customer's erasure.")
+        return subject
+
+    def erase_person(self, person: str, representative_id: UUID | None, ground: str,
+                     stamp: Stamp) -> str:
+        """Record that a person's key is destroyed (the service destroys it). Idempotent."""
+        self._open_for(stamp, ADMIN, "erase a person's personal data", closed_ok=True)
+        subject = self.erasure_subject(person, representative_id)
+        reason = parse_code(ErasureGround, ground, "erasure ground")
+        if subject in self.erased_subjects:
+            return subject
+        if subject == self.subject_id:
+            self._require_no_legal_hold("erased")
+        self._record(self.PersonErased, stamp,
+                     person=parse_code(ErasedPerson, person, "person").value, subject_id=subject,
+                     representative_id=representative_id, ground=reason.value)
+        return subject
+
+    def dispose(self, stamp: Stamp) -> list[str]:
+        """Retention ended and no hold applies: every person's key goes. Idempotent.
+
+        Returns the subjects whose keys the service must destroy.
+        """
+        self._open_for(stamp, DISPOSAL, "dispose of a case", closed_ok=True)
+        if self.disposed_at is not None:
+            return subjects_of(self)
+        today = uk_date(stamp.recorded_at)
+        if not retention_ended(self, today):
+            until = self.retain_until.isoformat() if self.retain_until else "it is closed"
+            raise RetentionNotEnded(f"This case is kept until {until}; it cannot be disposed "
+                                    "of before its retention ends.")
+        self._require_no_legal_hold("disposed of")
+        assert self.retain_until is not None
+        subjects = subjects_of(self)
+        self._record(self.CaseDisposed, stamp, retain_until=self.retain_until,
+                     erased_subjects=subjects)
+        return subjects
+
+    def _require_no_legal_hold(self, action: str) -> None:
+        holds = legal_holds(self)
+        if holds:
+            kinds = sorted({h.kind.value.replace("_", " ") for h in holds})
+            raise LegalHoldApplies(f"A legal hold applies ({', '.join(kinds)}); the personal "
+                                   f"data cannot be {action} until it ends.")
+
+    def _open_request(self, request_id: UUID) -> None:
+        if request_id not in self.subject_access_requests:
+            raise NotFound(f"There is no subject access request {request_id} on this case.")
+        if request_id in self.sar_fulfilled:
+            raise SubjectAccessClosed("This subject access request has been answered.")
 
     # --- clocks: each a no-op once its fact is recorded ---------------------------------
 

@@ -223,3 +223,26 @@ class NotYetDue(WrongState):
 class SubjectErased(WrongState):
     code = "subject-erased"
     http_status = 410
+
+
+class LegalHoldApplies(WrongState):
+    """Disposal or erasure is refused while a legal hold applies (complaint, Ombudsman,
+    subject access request, litigation)."""
+
+    code = "legal-hold-applies"
+
+
+class RetentionNotEnded(WrongState):
+    code = "retention-not-ended"
+
+
+class SubjectAccessAlreadyExtended(WrongState):
+    code = "subject-access-already-extended"
+
+
+class SubjectAccessClosed(WrongState):
+    code = "subject-access-closed"
+
+
+class LegalHoldNotPlaced(WrongState):
+    code = "legal-hold-not-placed"

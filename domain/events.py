@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.calendar import add_months, uk_date
 from domain.personal import PersonalData
 from domain.records import (
     Appeal,
@@ -99,6 +100,15 @@ class Opened(CaseEvent, Aggregate.Created):
         case.setting_overrides = {}
         case.closed_at = None
         case.retain_until = None
+        # personal data, retention and legal holds (issue 7)
+        case.erased_subjects = set()
+        case.resolved_complaints = set()
+        case.closed_ombudsman = set()
+        case.sar_due_on = {}
+        case.sar_extended = set()
+        case.sar_fulfilled = set()
+        case.litigation_holds = {}
+        case.disposed_at = None
         super().apply(aggregate)
 
 class ContactRecorded(CaseEvent):
@@ -459,10 +469,101 @@ class RestrictionComplaintMade(CaseEvent):
 
 class SubjectAccessRequested(CaseEvent):
     TOPIC = "upc.case:Case.SubjectAccessRequested"
+    class_version = 2  # v2: the due date is recorded with the request
     request_id: UUID
+    due_on: date
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # v1 requests were answered on the seeded default: one calendar month.
+        received = state["occurred_at"]
+        if isinstance(received, str):
+            received = datetime.fromisoformat(received)
+        state["due_on"] = add_months(uk_date(received), 1)
 
     def change(self, case: Any) -> None:
         case.subject_access_requests[self.request_id] = self.occurred_at
+        case.sar_due_on[self.request_id] = self.due_on
+
+class SubjectAccessExtended(DecisionEvent):
+    """A complex request: the response is due later (POLICY.md: by up to two months)."""
+
+    TOPIC = "upc.case:Case.SubjectAccessExtended"
+    request_id: UUID
+    due_on: date
+
+    def change(self, case: Any) -> None:
+        case.sar_extended.add(self.request_id)
+        case.sar_due_on[self.request_id] = self.due_on
+
+class SubjectAccessFulfilled(CaseEvent):
+    """The export was sent to the customer: the request's legal hold ends."""
+
+    TOPIC = "upc.case:Case.SubjectAccessFulfilled"
+    request_id: UUID
+
+    def change(self, case: Any) -> None:
+        case.sar_fulfilled.add(self.request_id)
+
+class RestrictionComplaintResolved(CaseEvent):
+    TOPIC = "upc.case:Case.RestrictionComplaintResolved"
+    complaint_id: UUID
+
+    def change(self, case: Any) -> None:
+        case.resolved_complaints.add(self.complaint_id)
+
+class OmbudsmanMatterClosed(CaseEvent):
+    TOPIC = "upc.case:Case.OmbudsmanMatterClosed"
+    matter_id: UUID
+
+    def change(self, case: Any) -> None:
+        case.closed_ombudsman.add(self.matter_id)
+
+class LegalHoldPlaced(DecisionEvent):
+    """A litigation hold: the case is kept past its retention date until released."""
+
+    TOPIC = "upc.case:Case.LegalHoldPlaced"
+    hold_id: UUID
+    kind: str  # LegalHoldKind (litigation: the other holds follow from the case's facts)
+
+    def change(self, case: Any) -> None:
+        case.litigation_holds[self.hold_id] = self.occurred_at
+
+class LegalHoldReleased(DecisionEvent):
+    TOPIC = "upc.case:Case.LegalHoldReleased"
+    hold_id: UUID
+
+    def change(self, case: Any) -> None:
+        case.litigation_holds.pop(self.hold_id, None)
+
+class PersonErased(CaseEvent):
+    """A person's key was destroyed: every personal value sealed with it is gone for good.
+
+    Records who was erased by role and opaque subject id, and why (a code): no data.
+    """
+
+    TOPIC = "upc.case:Case.PersonErased"
+    person: str  # ErasedPerson
+    subject_id: str
+    representative_id: UUID | None
+    ground: str  # ErasureGround
+
+    def change(self, case: Any) -> None:
+        case.erased_subjects.add(self.subject_id)
+
+class CaseDisposed(CaseEvent):
+    """Retention ended with no legal hold: every person's key on the case was destroyed.
+
+    The coded facts (dates, decisions, roles) stay, so reports and projections still add up.
+    """
+
+    TOPIC = "upc.case:Case.CaseDisposed"
+    retain_until: date
+    erased_subjects: list[str]
+
+    def change(self, case: Any) -> None:
+        case.disposed_at = self.occurred_at
+        case.erased_subjects.update(self.erased_subjects)
 
 class TenancyEnded(CaseEvent):
     TOPIC = "upc.case:Case.TenancyEnded"

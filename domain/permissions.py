@@ -14,6 +14,8 @@ ADMIN = frozenset({Role.ADMIN})
 # Clocks fire as the system; a manager may also record what a clock would.
 CLOCK = frozenset({Role.SYSTEM})
 CLOCK_OR_MANAGEMENT = CLOCK | MANAGEMENT
+# Disposal at the end of retention: the daily schedule, or an administrator by hand.
+DISPOSAL = CLOCK | ADMIN
 
 _ROLE_NAMES = {
     Role.CASEWORKER: "a caseworker",

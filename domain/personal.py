@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from base64 import b64decode, b64encode
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,6 +44,17 @@ class PersonalData:
 
     def __repr__(self) -> str:  # never leak personal data into logs or tracebacks
         return f"PersonalData(subject_id={self.subject_id!r}, {'erased' if self.erased else '…'})"
+
+
+def sealed_for(subject_id: str, text: str | None, erased: Collection[str]) -> PersonalData:
+    """A personal value for ``subject_id``; nothing new is recorded about an erased person."""
+    clean = (text or "").strip()
+    if subject_id in erased:
+        if clean:
+            raise SubjectErased("This person's personal data has been erased; nothing personal "
+                                "can be recorded about them any more.")
+        return PersonalData(subject_id, None)
+    return PersonalData(subject_id, clean)
 
 
 class KeyStore(Protocol):

@@ -146,3 +146,27 @@ class Nation(StrEnum):
 class OverdueReviewAction(StrEnum):
     ESCALATE = "escalate"
     LIFT = "lift"
+
+
+class ErasedPerson(StrEnum):
+    """Whose personal data an erasure destroys (each has a key of their own)."""
+
+    CUSTOMER = "customer"
+    REPRESENTATIVE = "representative"
+
+
+class ErasureGround(StrEnum):
+    """Why personal data was erased: coded, so the record of an erasure holds no data."""
+
+    ERASURE_REQUEST = "erasure_request"  # UK GDPR Art. 17, granted
+    RETENTION_ENDED = "retention_ended"  # disposal at the end of the retention period
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # a representative's consent ended
+
+
+class LegalHoldKind(StrEnum):
+    """POLICY.md: what keeps a closed case from disposal past its retention date."""
+
+    OPEN_COMPLAINT = "open_complaint"
+    OMBUDSMAN_CASE = "ombudsman_case"
+    SUBJECT_ACCESS_REQUEST = "subject_access_request"
+    LITIGATION = "litigation"

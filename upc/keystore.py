@@ -9,8 +9,12 @@ name: fine on a laptop, never in production (set the variable there).
 
 Erasure: ``destroy(subject_id)`` drops the wrapped key and keeps a tombstone row
 (``destroyed_at``), so no new key is ever created for an erased person. Unwrapped keys are
-cached in the process for ``UPC_KEY_CACHE_SECONDS`` (default 60): another process may still
-decrypt for up to that long after an erasure.
+cached in the process for ``UPC_KEY_CACHE_SECONDS`` (default 60). ``destroy`` evicts the key
+from its own cache at once and announces the erasure on the ``upc_subject_key_destroyed``
+channel (``pg_notify``, sent when the tombstone commits); every other process's key store
+listens on it and drains the announcements before each cache hit, so an erased key is never
+served from any cache after the erasure commits. Should the listening connection be lost, the
+cache is dropped and bypassed until it is back, and the cache lifetime remains the outer bound.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from domain.personal import seal, unseal
 
 TABLE = "upc_subject_keys"
 _WRAP_CONTEXT = b"upc-subject-key"
+DESTROYED_CHANNEL = "upc_subject_key_destroyed"
 
 
 def master_key_from_env(env: Mapping[str, str]) -> bytes:
@@ -55,6 +60,7 @@ class PostgresKeyStore:
         self._cache: dict[str, tuple[float, bytes]] = {}
         self._cache_seconds = cache_seconds
         self._lock = threading.Lock()
+        self._listener: psycopg.Connection[tuple[object, ...]] | None = None
         if create_table:
             self.create_table()
 
@@ -114,6 +120,9 @@ class PostgresKeyStore:
         cached = self._cached(subject_id)
         if cached is not None:
             return cached
+        # Listen before reading: an erasure committed after this read is heard, and evicts.
+        with self._lock:
+            cacheable = self._cache_seconds > 0 and self._drain_destroyed()
         rows = self._execute(sql.SQL(
             "SELECT wrapped_key FROM {0} WHERE subject_id = %s").format(self._table),
             (subject_id,))
@@ -122,16 +131,22 @@ class PostgresKeyStore:
         wrapped = rows[0][0]
         assert isinstance(wrapped, bytes | memoryview)
         key = unseal(self._master, bytes(wrapped), _WRAP_CONTEXT + subject_id.encode())
-        with self._lock:
-            self._cache[subject_id] = (time.monotonic() + self._cache_seconds, key)
+        if cacheable:
+            with self._lock:
+                self._cache[subject_id] = (time.monotonic() + self._cache_seconds, key)
         return key
 
     def destroy(self, subject_id: str) -> None:
+        with self._lock:
+            self._cache.pop(subject_id, None)
+        # One statement, one transaction: the tombstone and the announcement commit together.
         self._execute(sql.SQL(
-            "INSERT INTO {0} (subject_id, wrapped_key, destroyed_at) VALUES (%s, NULL, now())"
+            "WITH tombstone AS ("
+            " INSERT INTO {0} (subject_id, wrapped_key, destroyed_at) VALUES (%s, NULL, now())"
             " ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL,"
-            " destroyed_at = COALESCE({0}.destroyed_at, now())").format(self._table),
-            (subject_id,))
+            " destroyed_at = COALESCE({0}.destroyed_at, now()) RETURNING subject_id)"
+            " SELECT pg_notify(%s, subject_id) FROM tombstone").format(self._table),
+            (subject_id, DESTROYED_CHANNEL))
         with self._lock:
             self._cache.pop(subject_id, None)
 
@@ -140,9 +155,41 @@ class PostgresKeyStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+        with self._lock:
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
+            self._cache.clear()
+
+    def _drain_destroyed(self) -> bool:
+        """Evict every key erased elsewhere; False if erasures cannot be heard (no cache).
+
+        Called with ``self._lock`` held.
+        """
+        if self._listener is None or self._listener.closed:
+            try:
+                self._listener = psycopg.connect(self._conninfo, autocommit=True)
+                self._listener.execute(sql.SQL("LISTEN {0}").format(
+                    sql.Identifier(DESTROYED_CHANNEL)))
+            except psycopg.Error:
+                self._listener = None
+                self._cache.clear()
+                return False
+            self._cache.clear()  # erasures missed while not listening
+        try:
+            for notify in self._listener.notifies(timeout=0):
+                self._cache.pop(notify.payload, None)
+        except psycopg.Error:
+            self._listener.close()
+            self._listener = None
+            self._cache.clear()
+            return False
+        return True
 
     def _cached(self, subject_id: str) -> bytes | None:
         with self._lock:
+            if subject_id not in self._cache or not self._drain_destroyed():
+                return None
             entry = self._cache.get(subject_id)
             if entry is None:
                 return None
