@@ -128,6 +128,21 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
     return run(settings)
 
 
+def _bench(settings: Settings, args: argparse.Namespace) -> int:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "api_bench.py"
+    if not path.exists():
+        raise SettingError(f"upc bench runs from a clone of the repository ({path} is missing)")
+    sys.path.insert(0, str(path.parents[1]))
+    spec = importlib.util.spec_from_file_location("api_bench", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return int(module.main(["--workers", args.workers, "--seconds", str(args.seconds)]))
+
+
 COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
     "serve": ("run everything: embedded PostgreSQL and Temporal where unset, then all parts",
               _serve),
@@ -137,6 +152,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
                  _launcher),
     "projections": ("run the projection runner alone (needs DATABASE_URL)", _projections),
     "token": ("print a development bearer token", _token),
+    "bench": ("measure the API against a raw psycopg floor (bench/api_bench.py)", _bench),
     "demo": ("seed a dozen demo cases at every stage (beside `upc serve`)", _demo),
 }
 
@@ -151,6 +167,9 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--role", required=True, help="caseworker, manager, senior_manager, "
                            "auditor, committee or admin")
             p.add_argument("--hours", type=float, default=8.0, help="lifetime (default 8)")
+        if name == "bench":
+            p.add_argument("--workers", default="1,2", help="API worker counts (default 1,2)")
+            p.add_argument("--seconds", type=float, default=8.0, help="per measurement")
     return root
 
 
