@@ -77,6 +77,15 @@ ROUTE_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", f"{C}/subject-access-requests"): FRONT_LINE,
     ("POST", f"{C}/tenancy-end"): FRONT_LINE,
     ("POST", f"{C}/setting-overrides"): MANAGEMENT,
+    # personal data: subject access, complaints, Ombudsman, holds, erasure, disposal
+    ("POST", f"{C}/subject-access-requests/{{request_id}}/extension"): MANAGEMENT | {ADM},
+    ("POST", f"{C}/subject-access-requests/{{request_id}}/response"): FRONT_LINE | {ADM},
+    ("POST", f"{C}/complaints/{{complaint_id}}/resolution"): FRONT_LINE,
+    ("POST", f"{C}/ombudsman-contacts/{{matter_id}}/closure"): MANAGEMENT,
+    ("POST", f"{C}/legal-holds"): frozenset({ADM}),
+    ("POST", f"{C}/legal-holds/{{hold_id}}/release"): frozenset({ADM}),
+    ("POST", f"{C}/erasures"): frozenset({ADM}),
+    ("POST", f"{C}/disposal"): frozenset({ADM}),
     # organisation settings
     ("GET", "/api/v1/settings"): SETTINGS_READERS,
     ("PUT", "/api/v1/settings/{setting}"): frozenset({ADM}),

@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from api import access, errors, health, openapi, store
 from api.auth import Authenticator
 from api.idempotency import IdempotencyStore, WriteGuard
-from api.routes import appeals, cases, contacts, decisions, other, reads, restrictions
+from api.routes import (
+    appeals,
+    cases,
+    contacts,
+    decisions,
+    other,
+    privacy,
+    reads,
+    restrictions,
+)
 from api.routes import settings as settings_routes
 from upc import bootstrap
 from upc.settings import Settings, psycopg_conninfo
@@ -57,7 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     app.add_middleware(WriteGuard, max_body_bytes=settings.upc_max_body_bytes)
     app.include_router(health.router)
-    for module in (cases, contacts, decisions, restrictions, appeals, other,
+    for module in (cases, contacts, decisions, restrictions, appeals, other, privacy,
                    settings_routes, reads):
         app.include_router(module.router)
     access.check_every_route_is_listed(app.routes)

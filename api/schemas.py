@@ -21,6 +21,8 @@ from domain.vocabulary import (
     Channel,
     CheckKind,
     Direction,
+    ErasedPerson,
+    ErasureGround,
     NoticeFormat,
     OmbudsmanStage,
     RepresentativeKind,
@@ -416,3 +418,27 @@ class VulnerabilityRecord(BaseModel):
 class Assessments(BaseModel):
     case_id: UUID
     records: list[VulnerabilityRecord]
+
+
+# --- personal data: subject access, holds, erasure, disposal ---------------------------------
+
+class ExtendSubjectAccess(Command):
+    reason: Reason
+    model_config = example(reason="Complex request: eight years of records across services.")
+
+
+class EmptyCommand(Command):
+    model_config = example()
+
+
+class LegalHoldReason(Command):
+    reason: Reason
+    model_config = example(reason="County court claim issued; keep everything until it ends.")
+
+
+class ErasePerson(Command):
+    person: ErasedPerson = ErasedPerson.CUSTOMER
+    representative_id: UUID | None = None
+    ground: ErasureGround = ErasureGround.ERASURE_REQUEST
+    model_config = example(person="representative", representative_id=EXAMPLE_ID_2,
+                           ground="consent_withdrawn")

@@ -32,6 +32,7 @@ SECRET = "api-tests-secret-0123456789abcdef0123456789"
 CASEWORKER = Actor("cw-setup", Role.CASEWORKER)
 MANAGER = Actor("mgr-setup", Role.MANAGER)
 SENIOR = Actor("snr-setup", Role.SENIOR_MANAGER)
+ADMIN = Actor("adm-setup", Role.ADMIN)
 TERMS = RestrictionTerms(single_point_of_contact="housing officer inbox",
                          services=("housing management",))
 _refs = itertools.count(1)
@@ -103,6 +104,7 @@ class Built:
     restriction: UUID | None = None
     appeal: UUID | None = None
     notice: UUID | None = None
+    ref: UUID | None = None  # a request, complaint, matter or hold
 
     @property
     def path(self) -> str:
@@ -205,6 +207,47 @@ class Stage:
                                          grounds="Late.")
         built.appeal = list(case.appeals)[-1]
         return built
+
+
+    def subject_access(self) -> Built:
+        built = self.opened()
+        case = self.service.record_subject_access_request(built.case_id, CASEWORKER)
+        built.ref = list(case.subject_access_requests)[-1]
+        return built
+
+    def complaint(self) -> Built:
+        built = self.active()
+        case = self.service.record_restriction_complaint(
+            built.case_id, CASEWORKER, restriction_id=built.restriction, summary="No replies.")
+        built.ref = list(case.complaints)[-1]
+        return built
+
+    def ombudsman(self) -> Built:
+        built = self.opened()
+        case = self.service.record_ombudsman_contact(built.case_id, MANAGER, stage="enquiry",
+                                                     reference="HOS-1")
+        built.ref = list(case.ombudsman)[-1]
+        return built
+
+    def legal_hold(self) -> Built:
+        built = self.opened()
+        case = self.service.place_legal_hold(built.case_id, ADMIN, reason="Claim issued.")
+        built.ref = list(case.litigation_holds)[-1]
+        return built
+
+    def past_retention(self) -> Built:
+        """Closed a month ago with a one-day retention: due for disposal."""
+        past = now() - timedelta(days=30)
+        old = CaseService(env=self.service.env, clock=lambda: past)
+        try:
+            ref = new_ref()
+            case = old.open_case(ref, CASEWORKER)
+            old.override_setting(case.id, MANAGER, setting="retention", value="1 calendar_days",
+                                 reason="test: short retention")
+            old.close_case(case.id, MANAGER, reason="Nothing further.")
+        finally:
+            old.close()
+        return Built(case.id, ref)
 
 
 @pytest.fixture(scope="session")

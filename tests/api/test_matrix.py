@@ -148,6 +148,26 @@ CELLS = [
          lambda b: f"{b.path}/setting-overrides", MANAGEMENT, 201,
          lambda b: {"setting": "appeal_window", "value": "30 working_days",
                     "reason": "Advocate availability."}),
+    Cell("extend subject access", "POST", C + "/subject-access-requests/{request_id}/extension",
+         "subject_access", lambda b: f"{b.path}/subject-access-requests/{b.ref}/extension",
+         MANAGEMENT | {ADM}, 200, lambda b: {"reason": "Complex request."}),
+    Cell("answer subject access", "POST", C + "/subject-access-requests/{request_id}/response",
+         "subject_access", lambda b: f"{b.path}/subject-access-requests/{b.ref}/response",
+         FRONT | {ADM}, 200, lambda b: {}),
+    Cell("resolve complaint", "POST", C + "/complaints/{complaint_id}/resolution", "complaint",
+         lambda b: f"{b.path}/complaints/{b.ref}/resolution", FRONT, 200, lambda b: {}),
+    Cell("close ombudsman matter", "POST", C + "/ombudsman-contacts/{matter_id}/closure",
+         "ombudsman", lambda b: f"{b.path}/ombudsman-contacts/{b.ref}/closure", MANAGEMENT,
+         200, lambda b: {}),
+    Cell("place legal hold", "POST", C + "/legal-holds", "opened",
+         lambda b: f"{b.path}/legal-holds", {ADM}, 201, lambda b: {"reason": "Claim issued."}),
+    Cell("release legal hold", "POST", C + "/legal-holds/{hold_id}/release", "legal_hold",
+         lambda b: f"{b.path}/legal-holds/{b.ref}/release", {ADM}, 200,
+         lambda b: {"reason": "Claim settled."}),
+    Cell("erase customer", "POST", C + "/erasures", "opened", lambda b: f"{b.path}/erasures",
+         {ADM}, 201, lambda b: {"person": "customer", "ground": "erasure_request"}),
+    Cell("dispose of case", "POST", C + "/disposal", "past_retention",
+         lambda b: f"{b.path}/disposal", {ADM}, 200, lambda b: {}),
     Cell("read settings", "GET", "/api/v1/settings", "none", lambda b: "/api/v1/settings",
          READERS | {ADM}, 200),
     Cell("change setting", "PUT", "/api/v1/settings/{setting}", "none",
@@ -213,7 +233,8 @@ def test_no_token_is_401_everywhere(client: TestClient) -> None:
                                incident="00000000-0000-0000-0000-000000000000",
                                restriction="00000000-0000-0000-0000-000000000000",
                                appeal="00000000-0000-0000-0000-000000000000",
-                               notice="00000000-0000-0000-0000-000000000000"))
+                               notice="00000000-0000-0000-0000-000000000000",
+                               ref="00000000-0000-0000-0000-000000000000"))
         reply = client.request(cell.method, path, params=cell.params, json={})
         assert reply.status_code == 401, (cell.name, reply.text)
         assert reply.headers["www-authenticate"].startswith("Bearer")
