@@ -117,6 +117,9 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
         raise SettingError(f"--role: unknown role '{args.role}'; one of: {roles}") from None
     if role is Role.SYSTEM:
         raise SettingError("--role: 'system' is reserved for the clocks")
+    if settings.upc_oidc_issuer:
+        raise SettingError("UPC_OIDC_ISSUER is set: the API accepts only your issuer's tokens, "
+                           "so a development token would be refused")
     secret = token_secret(settings.upc_token_secret, settings.data_dir)
     print(issue_token(secret, args.user, role, ttl_seconds=int(args.hours * 3600)))
     return 0
