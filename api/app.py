@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api import access, errors, health, openapi, store
 from api.auth import Authenticator
 from api.idempotency import IdempotencyStore, WriteGuard
+from api.privacy import router as privacy_reads
 from api.routes import (
     appeals,
     cases,
@@ -69,6 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (cases, contacts, decisions, restrictions, appeals, other, privacy,
                    settings_routes, reads):
         app.include_router(module.router)
+    app.include_router(privacy_reads)
     access.check_every_route_is_listed(app.routes)
     access.describe_roles(app.routes)
     openapi.install(app)

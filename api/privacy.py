@@ -47,7 +47,7 @@ ROUTE_ROLES.update({
 
 def special_category_reads(pool: ConnectionPool, case_id: UUID) -> list[dict[str, Any]]:
     with pool.connection() as conn, conn.cursor(row_factory=dict_row) as curs:
-        curs.execute(f"SELECT read_at, user_id, role, endpoint, fields"  # noqa: S608
+        curs.execute(f"SELECT read_at, user_id, role, endpoint, fields"
                      f" FROM {SCHEMA}.access_log WHERE case_id = %s ORDER BY id", (case_id,))
         return curs.fetchall()
 
@@ -56,7 +56,7 @@ def special_category_reads(pool: ConnectionPool, case_id: UUID) -> list[dict[str
             responses={200: {"content": {"text/html": {}}}},
             summary="Everything held about the customer (JSON or HTML), others redacted")
 def export(case_id: UUID, request: Request, actor: CurrentActor, service: Service, pool: Pool,
-           format: Annotated[Literal["json", "html"] | None, Query(  # noqa: A002
+           format: Annotated[Literal["json", "html"] | None, Query(
                description="html for a readable page; default: by Accept")] = None) -> Any:
     case = service.get_case(case_id)  # 404 when there is no such case
     events = list(service.events.get(case_id))

@@ -14,7 +14,7 @@ PostgreSQL when ``PERSISTENCE_MODULE`` is ``eventsourcing.postgres``, else in me
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4, uuid5
@@ -23,11 +23,12 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.utils import resolve_topic
 
+from domain import events as ev
 from domain.actors import SYSTEM_ACTOR, Actor
 from domain.case import Case, Stamp, case_id_for
 from domain.errors import CaseAlreadyOpen, ConcurrentModification, NotFound
 from domain.personal import InMemoryKeyStore, KeyStore, PersonalDataTranscoding
-from domain.privacy import subjects_of
+from domain.privacy import retention_ended, subjects_of
 from domain.settings import SETTINGS_ID, PolicySettings, PolicyValues
 from domain.terms import RestrictionTerms
 
@@ -416,6 +417,58 @@ class CaseService(Application[UUID]):
         case = self._do(case_id, actor, options, dispose)
         self._destroy_keys(subjects or (subjects_of(case) if case.disposed_at else []))
         return case
+
+    def events_of_kinds(self, *kinds: type[Any], page: int = 500) -> Iterator[Any]:
+        """Every stored event of these classes, oldest first (a scan of the notification log).
+
+        Used for the privacy work lists, whose events hold no personal data.
+        """
+        topics = [kind.TOPIC for kind in kinds]
+        start = 0
+        while True:
+            notifications = self.recorder.select_notifications(
+                start, page, topics=topics, inclusive_of_start=False)
+            for notification in notifications:
+                yield self.mapper.to_domain_event(notification)
+            if len(notifications) < page:
+                return
+            start = notifications[-1].id
+
+    def closed_case_ids(self) -> list[UUID]:
+        """Every case that was ever closed and not yet disposed of."""
+        closed: dict[UUID, None] = {}
+        for event in self.events_of_kinds(ev.CaseClosed, ev.CaseDisposed):
+            if isinstance(event, ev.CaseDisposed):
+                closed.pop(event.originator_id, None)
+            else:
+                closed[event.originator_id] = None
+        return list(closed)
+
+    def disposal_candidates(self, today: date) -> list[Case]:
+        """Closed cases past retention and not disposed of (legal holds not yet checked)."""
+        cases = []
+        for case_id in self.closed_case_ids():
+            case = self.get_case(case_id)
+            if retention_ended(case, today) and case.disposed_at is None:
+                cases.append(case)
+        return cases
+
+    def open_subject_access_requests(self) -> list[dict[str, Any]]:
+        """Requests not yet answered, soonest due first, from their events alone."""
+        requests: dict[UUID, dict[str, Any]] = {}
+        for event in self.events_of_kinds(ev.SubjectAccessRequested, ev.SubjectAccessExtended,
+                                          ev.SubjectAccessFulfilled):
+            if isinstance(event, ev.SubjectAccessRequested):
+                requests[event.request_id] = {
+                    "case_id": event.originator_id, "request_id": event.request_id,
+                    "received_at": event.occurred_at, "due_on": event.due_on,
+                    "extended": False}
+            elif isinstance(event, ev.SubjectAccessExtended):
+                if event.request_id in requests:
+                    requests[event.request_id].update(due_on=event.due_on, extended=True)
+            else:
+                requests.pop(event.request_id, None)
+        return sorted(requests.values(), key=lambda r: (r["due_on"], str(r["request_id"])))
 
     def _destroy_keys(self, subjects: Sequence[str]) -> None:
         for subject in subjects:
