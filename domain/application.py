@@ -404,7 +404,7 @@ class CaseService(Application[UUID]):
         if not subjects:  # a redelivered command: the case says whose key it was
             subjects.append(case.erasure_subject(person, representative_id))
         self._destroy_keys(subjects)
-        return case
+        return self.get_case(case.id)  # as stored: the erased text no longer opens
 
     def dispose_case(self, case_id: UUID, actor: Actor = SYSTEM_ACTOR,
                      **options: Any) -> Case:
@@ -416,7 +416,7 @@ class CaseService(Application[UUID]):
 
         case = self._do(case_id, actor, options, dispose)
         self._destroy_keys(subjects or (subjects_of(case) if case.disposed_at else []))
-        return case
+        return self.get_case(case.id)
 
     def events_of_kinds(self, *kinds: type[Any], page: int = 500) -> Iterator[Any]:
         """Every stored event of these classes, oldest first (a scan of the notification log).

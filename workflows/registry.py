@@ -11,6 +11,8 @@ from domain.case import Case
 from workflows.appeal import activities as appeal_activities
 from workflows.appeal import routes as appeal_routes
 from workflows.appeal.workflows import AppealWorkflow
+from workflows.disposal import activities as disposal_activities
+from workflows.disposal.workflows import DisposalWorkflow
 from workflows.launch import LaunchAction, Route, SignalOpenClocks, event_ref
 from workflows.notice import activities as notice_activities
 from workflows.notice import routes as notice_routes
@@ -23,7 +25,8 @@ from workflows.warning import routes as warning_routes
 from workflows.warning.workflows import WarningWorkflow
 
 #: Workflow classes the worker registers.
-WORKFLOWS: list[type] = [RestrictionWorkflow, AppealWorkflow, WarningWorkflow, NoticeWorkflow]
+WORKFLOWS: list[type] = [RestrictionWorkflow, AppealWorkflow, WarningWorkflow, NoticeWorkflow,
+                         DisposalWorkflow]
 
 #: Factories of activity callables, given the case service the activities act through.
 ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] = [
@@ -31,6 +34,7 @@ ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] 
     appeal_activities.activities,
     warning_activities.activities,
     notice_activities.activities,
+    disposal_activities.activities,
 ]
 
 #: Which workflows of each kind a case has open, read from its state.

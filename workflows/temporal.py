@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
-from temporalio.contrib.pydantic import pydantic_data_converter
+
+from workflows.codec import data_converter
 
 TASK_QUEUE = "upc"
 
@@ -16,7 +17,7 @@ class TemporalUnavailable(RuntimeError):
 async def connect(address: str, namespace: str = "default") -> Client:
     try:
         return await Client.connect(address, namespace=namespace,
-                                    data_converter=pydantic_data_converter)
+                                    data_converter=data_converter())
     except Exception as exc:  # noqa: BLE001 - reported as one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise TemporalUnavailable(

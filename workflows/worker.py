@@ -18,6 +18,7 @@ from temporalio.worker import Worker
 
 from domain.application import CaseService
 from workflows import registry
+from workflows.disposal.schedule import ensure_disposal_schedule
 from workflows.temporal import TASK_QUEUE
 
 log = logging.getLogger("upc.worker")
@@ -39,6 +40,7 @@ def build_worker(client: Client, app: CaseService, task_queue: str = TASK_QUEUE,
 
 async def run_worker(client: Client, app: CaseService, stopping: asyncio.Event,
                      task_queue: str = TASK_QUEUE) -> None:
+    await ensure_disposal_schedule(client, task_queue)
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
         worker = build_worker(client, app, task_queue, executor)
         log.info("worker polling task queue %s", task_queue)

@@ -19,7 +19,6 @@ from uuid import UUID
 
 import pytest
 from temporalio.client import Client, WorkflowExecutionStatus
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -27,6 +26,7 @@ from temporalio.worker import Worker
 from domain.application import CaseService
 from domain.case import Case
 from tests.unit.domain.story import Clock, Story
+from workflows.codec import data_converter
 from workflows.launcher import Launcher, tracking_recorder
 from workflows.schedule import ClockResult
 from workflows.temporal import register_search_attributes
@@ -42,7 +42,7 @@ async def clock_env(temporal_env: WorkflowEnvironment) -> WorkflowEnvironment:
 
 def pydantic_client(env: WorkflowEnvironment) -> Client:
     return Client(env.client.service_client, namespace=env.client.namespace,
-                  data_converter=pydantic_data_converter)
+                  data_converter=data_converter())  # as workflows.temporal.connect
 
 
 @dataclass
@@ -148,7 +148,9 @@ async def clockwork(clock_env: WorkflowEnvironment,
             clockwork = Clockwork(clock_env, client, app, clock, launcher, task_queue)
             yield clockwork
             # Timers left running would hold the shared server's time skipping for a task
-            # queue no worker polls any more.
+            # queue no worker polls any more; and the test server loses its time-skipping
+            # lock when a workflow is terminated mid-task, so let the tasks finish first.
+            await clockwork.settle()
             await terminate_clocks(client, clockwork.app.get_case(clockwork.story.case_id))
     finally:
         app.close()
