@@ -20,7 +20,8 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from workflows.schedule import Change, Schedule
 
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# One load and one save: seconds at most. A worker killed mid-step is noticed after this.
+ACTIVITY_TIMEOUT = timedelta(seconds=10)
 # Retry forever (the database may be down for a while), but not in a hot loop.
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1),
                              maximum_interval=timedelta(minutes=5))

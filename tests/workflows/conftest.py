@@ -9,6 +9,7 @@ timeline. Nothing is mocked.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -25,6 +26,7 @@ from temporalio.worker import Worker
 
 from domain.application import CaseService
 from domain.case import Case
+from tests.conftest import temporal_test_server_path
 from tests.unit.domain.story import Clock, Story
 from workflows.codec import data_converter
 from workflows.launcher import Launcher, tracking_recorder
@@ -133,11 +135,11 @@ class Clockwork:
         await self.now()
 
 
-@pytest.fixture
-async def clockwork(clock_env: WorkflowEnvironment,
-                    postgres_env: dict[str, str]) -> AsyncIterator[Clockwork]:
-    client = pydantic_client(clock_env)
-    clock = Clock(await clock_env.get_current_time())
+@contextlib.asynccontextmanager
+async def running_clockwork(env: WorkflowEnvironment,
+                            postgres_env: dict[str, str]) -> AsyncIterator[Clockwork]:
+    client = pydantic_client(env)
+    clock = Clock(await env.get_current_time())
     app = CaseService(env=postgres_env, clock=clock)
     worker_app = CaseService(env=postgres_env)
     task_queue = f"upc-test-{uuid.uuid4()}"
@@ -145,7 +147,7 @@ async def clockwork(clock_env: WorkflowEnvironment,
     worker: Worker = build_worker(client, worker_app, task_queue)
     try:
         async with worker:
-            clockwork = Clockwork(clock_env, client, app, clock, launcher, task_queue)
+            clockwork = Clockwork(env, client, app, clock, launcher, task_queue)
             yield clockwork
             # Timers left running would hold the shared server's time skipping for a task
             # queue no worker polls any more; and the test server loses its time-skipping
@@ -155,6 +157,27 @@ async def clockwork(clock_env: WorkflowEnvironment,
     finally:
         app.close()
         worker_app.close()
+
+
+@pytest.fixture
+async def clockwork(clock_env: WorkflowEnvironment,
+                    postgres_env: dict[str, str]) -> AsyncIterator[Clockwork]:
+    async with running_clockwork(clock_env, postgres_env) as clockwork:
+        yield clockwork
+
+
+@pytest.fixture
+async def own_clockwork(postgres_env: dict[str, str]) -> AsyncIterator[Clockwork]:
+    """On a time-skipping server of its own: for a test that lets an activity time out,
+    which leaves the test server's time skipping locked for good."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=temporal_test_server_path())
+    try:
+        await register_search_attributes(env.client)
+        async with running_clockwork(env, postgres_env) as clockwork:
+            yield clockwork
+    finally:
+        await env.shutdown()
 
 
 async def terminate_clocks(client: Client, case: Case) -> None:
