@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -153,7 +155,10 @@ async def running_clockwork(env: WorkflowEnvironment,
             # queue no worker polls any more; and the test server loses its time-skipping
             # lock when a workflow is terminated mid-task, so let the tasks finish first.
             await clockwork.settle()
-            await terminate_clocks(client, clockwork.app.get_case(clockwork.story.case_id))
+            case = clockwork.app.get_case(clockwork.story.case_id)
+            if os.environ.get(CAPTURE):
+                await capture_histories(client, case, Path(os.environ[CAPTURE]))
+            await terminate_clocks(client, case)
     finally:
         app.close()
         worker_app.close()
@@ -180,11 +185,29 @@ async def own_clockwork(postgres_env: dict[str, str]) -> AsyncIterator[Clockwork
         await env.shutdown()
 
 
-async def terminate_clocks(client: Client, case: Case) -> None:
-    workflow_ids = [
+#: Set to a folder to keep every story's workflow histories for replay tests.
+CAPTURE = "UPC_CAPTURE_HISTORIES"
+
+
+def case_workflow_ids(case: Case) -> list[str]:
+    return [
         *(f"restriction-{i}" for i in case.restrictions), *(f"appeal-{i}" for i in case.appeals),
         *(f"warning-{i}" for i in case.warnings), *(f"notice-{i}" for i in case.notices)]
-    for workflow_id in workflow_ids:
+
+
+async def capture_histories(client: Client, case: Case, folder: Path) -> None:
+    test = os.environ["PYTEST_CURRENT_TEST"].split("::")[-1].split(" ")[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    for workflow_id in case_workflow_ids(case):
+        try:
+            history = await client.get_workflow_handle(workflow_id).fetch_history()
+        except RPCError:
+            continue
+        (folder / f"{test}--{workflow_id}.json").write_text(history.to_json())
+
+
+async def terminate_clocks(client: Client, case: Case) -> None:
+    for workflow_id in case_workflow_ids(case):
         try:
             await client.get_workflow_handle(workflow_id).terminate("test over")
         except RPCError:
