@@ -1,71 +1,345 @@
-"""The case view: the current picture of one case, by id or by customer reference."""
+"""The case view: the current picture of every case, its restrictions, appeals, notices,
+warnings, contacts, reviews and decisions, in tables indexed for lists, work queues and audits.
+
+Written set-wise: a batch loads the fold state of the cases it touches, folds its events in
+Python (``case_fold``) and writes each changed row once (``executemany``, pipelined), so a
+batch of a thousand events costs a handful of round trips, not thousands.
+"""
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import Tracking
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composable
+from psycopg.sql import SQL, Composable, Identifier
+from psycopg.types.json import Jsonb
 
 from domain.case import Case
+from domain.settings import PolicySettings, PolicyValues, Setting
+from projections import case_fold as cf
+from projections.timeline import case_event_topics
 from projections.view import View
+
+SETTINGS_TOPICS = (PolicySettings.Seeded.TOPIC, PolicySettings.Changed.TOPIC)
+
+# table -> (primary key, columns); json columns are wrapped, the rest passed as they are.
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "case_view": (("case_id",), (
+        "case_id", "customer_ref", "status", "stage", "version", "opened_at", "opened_by",
+        "owner", "contacts_total", "last_contact_at", "updated_at", "vulnerability_assessment",
+        "open_service_failure", "restricted", "appeal_open", "next_review_date",
+        "next_due_on", "current_restriction", "current_appeal", "warnings", "flags",
+        "closed_at", "retain_until")),
+    "case_restriction": (("restriction_id",), (
+        "restriction_id", "case_id", "status", "immediate", "terms", "proposer", "approver",
+        "ratifier", "reviewers", "proposed_at", "proposed_version", "decided_at",
+        "decided_version", "review_date", "review_set_version", "review_max_on",
+        "review_overdue_on", "ends_on", "evidence_count", "trigger", "notice_id",
+        "lift_notice_id", "ended_at", "ended_version", "lift_cause", "review_due",
+        "review_overdue", "ratification_due_on", "ratification_overdue",
+        "appeal_window_closes_on")),
+    "case_appeal": (("appeal_id",), (
+        "appeal_id", "case_id", "restriction_id", "status", "late", "received_at",
+        "lodged_version", "clock_from", "decision_due_on", "outcome", "decider",
+        "decided_at", "decided_version", "decider_involved", "overdue")),
+    "case_notice": (("notice_id",), (
+        "notice_id", "case_id", "kind", "about", "owed_since", "owed_version", "due_on",
+        "sent_at", "sent_version", "format", "overdue")),
+    "case_warning": (("warning_id",), (
+        "warning_id", "case_id", "kind", "given_at", "lapsed", "version")),
+    "case_contact": (("contact_id",), (
+        "contact_id", "case_id", "version", "occurred_at", "recorded_at", "channel",
+        "direction", "while_restricted", "triage", "triaged_at", "triage_version")),
+    "case_review": (("case_id", "version"), (
+        "case_id", "version", "restriction_id", "outcome", "due_date", "completed_at",
+        "reviewer", "late")),
+    "case_decision": (("case_id", "version"), (
+        "case_id", "version", "event_type", "actor_id", "occurred_at",
+        "open_service_failure", "justification_recorded", "evidence_count")),
+}
+JSON_COLUMNS = {"terms", "current_restriction", "current_appeal", "warnings", "flags"}
+
+DDL = {
+    "case_view": """
+        case_id uuid PRIMARY KEY, customer_ref text NOT NULL UNIQUE, status text NOT NULL,
+        stage text NOT NULL, version integer NOT NULL, opened_at timestamptz NOT NULL,
+        opened_by text NOT NULL, owner text NOT NULL, contacts_total integer NOT NULL,
+        last_contact_at timestamptz, updated_at timestamptz NOT NULL,
+        vulnerability_assessment text NOT NULL, open_service_failure boolean NOT NULL,
+        restricted boolean NOT NULL, appeal_open boolean NOT NULL, next_review_date date,
+        next_due_on date, current_restriction jsonb, current_appeal jsonb,
+        warnings jsonb NOT NULL, flags jsonb NOT NULL, closed_at timestamptz,
+        retain_until date""",
+    "case_fold": "case_id uuid PRIMARY KEY, state jsonb NOT NULL",
+    "policy_settings": "setting text PRIMARY KEY, value text NOT NULL",
+    "case_restriction": """
+        restriction_id uuid PRIMARY KEY, case_id uuid NOT NULL, status text NOT NULL,
+        immediate boolean NOT NULL, terms jsonb, proposer text NOT NULL, approver text,
+        ratifier text, reviewers text[] NOT NULL, proposed_at timestamptz NOT NULL,
+        proposed_version integer NOT NULL, decided_at timestamptz, decided_version integer,
+        review_date date, review_set_version integer, review_max_on date,
+        review_overdue_on date, ends_on date, evidence_count integer NOT NULL,
+        trigger text[] NOT NULL, notice_id uuid, lift_notice_id uuid, ended_at timestamptz,
+        ended_version integer, lift_cause text, review_due boolean NOT NULL,
+        review_overdue boolean NOT NULL, ratification_due_on date,
+        ratification_overdue boolean NOT NULL, appeal_window_closes_on date""",
+    "case_appeal": """
+        appeal_id uuid PRIMARY KEY, case_id uuid NOT NULL, restriction_id uuid NOT NULL,
+        status text NOT NULL, late boolean NOT NULL, received_at timestamptz NOT NULL,
+        lodged_version integer NOT NULL, clock_from timestamptz, decision_due_on date,
+        outcome text, decider text, decided_at timestamptz, decided_version integer,
+        decider_involved boolean NOT NULL, overdue boolean NOT NULL""",
+    "case_notice": """
+        notice_id uuid PRIMARY KEY, case_id uuid NOT NULL, kind text NOT NULL,
+        about uuid NOT NULL, owed_since timestamptz NOT NULL, owed_version integer NOT NULL,
+        due_on date NOT NULL, sent_at timestamptz, sent_version integer, format text,
+        overdue boolean NOT NULL""",
+    "case_warning": """
+        warning_id uuid PRIMARY KEY, case_id uuid NOT NULL, kind text NOT NULL,
+        given_at timestamptz NOT NULL, lapsed boolean NOT NULL, version integer NOT NULL""",
+    "case_contact": """
+        contact_id uuid PRIMARY KEY, case_id uuid NOT NULL, version integer NOT NULL,
+        occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL,
+        channel text NOT NULL, direction text NOT NULL, while_restricted boolean NOT NULL,
+        triage text, triaged_at timestamptz, triage_version integer""",
+    "case_review": """
+        case_id uuid NOT NULL, version integer NOT NULL, restriction_id uuid NOT NULL,
+        outcome text NOT NULL, due_date date, completed_at timestamptz NOT NULL,
+        reviewer text NOT NULL, late boolean NOT NULL, PRIMARY KEY (case_id, version)""",
+    "case_decision": """
+        case_id uuid NOT NULL, version integer NOT NULL, event_type text NOT NULL,
+        actor_id text NOT NULL, occurred_at timestamptz NOT NULL,
+        open_service_failure boolean NOT NULL, justification_recorded boolean NOT NULL,
+        evidence_count integer NOT NULL, PRIMARY KEY (case_id, version)""",
+}
+
+# Each list, work queue and audit is an index scan; partial indexes keep queues tiny.
+INDEXES = [
+    ("case_view", "stage, case_id", None),
+    ("case_view", "owner, case_id", None),
+    ("case_view", "next_review_date", "next_review_date IS NOT NULL"),
+    ("case_view", "next_due_on", "next_due_on IS NOT NULL"),
+    ("case_restriction", "case_id", None),
+    ("case_restriction", "review_date", "status = 'active'"),
+    ("case_restriction", "ratification_due_on", "status = 'awaiting_ratification'"),
+    ("case_restriction", "decided_at", None),
+    ("case_appeal", "case_id", None),
+    ("case_appeal", "decision_due_on", "status IN ('lodged', 'late_awaiting_decision')"),
+    ("case_appeal", "decided_at", "decided_at IS NOT NULL"),
+    ("case_notice", "case_id", None),
+    ("case_notice", "due_on", "sent_at IS NULL"),
+    ("case_warning", "case_id", None),
+    ("case_warning", "given_at", None),
+    ("case_contact", "case_id, occurred_at", None),
+    ("case_contact", "recorded_at", "while_restricted AND triage IS NULL"),
+    ("case_contact", "recorded_at", "while_restricted"),
+    ("case_review", "completed_at", None),
+    ("case_decision", "occurred_at", "open_service_failure AND NOT justification_recorded"),
+]
+
+
+def case_row(s: cf.State) -> dict[str, Any]:
+    """The case_view row for a fold state: no personal data, no free text."""
+    current = cf.current_restriction(s)
+    appeal = cf.open_appeal(s)
+    restriction = None
+    if current is not None:
+        rid, r = current
+        restriction = {
+            "restriction_id": rid, "status": r["status"], "immediate": r["immediate"],
+            "terms": r["terms"], "review_date": r["review_date"], "ends_on": r["ends_on"],
+            "decided_at": r["decided_at"], "ratification_due_on": r["ratification_due_on"],
+            "appeal_window_closes_on": r["appeal_window_closes_on"],
+            "review_due": r["review_due"], "review_overdue": r["review_overdue"],
+            "review_overdue_on": r["review_overdue_on"]}
+    appeal_out = None
+    if appeal is not None:
+        aid, a = appeal
+        appeal_out = {"appeal_id": aid, "restriction_id": a["restriction_id"],
+                      "status": a["status"], "late": a["late"],
+                      "received_at": a["received_at"], "decision_due_on": a["decision_due_on"],
+                      "overdue": a["overdue"]}
+    in_force = [r for r in s["restrictions"].values() if r["status"] in cf.IN_FORCE]
+    reviews = [r["review_date"] for r in in_force
+               if r["status"] == "active" and r["review_date"]]
+    dues = [*reviews,
+            *(r["ratification_due_on"] for r in in_force
+              if r["status"] == "awaiting_ratification" and r["ratification_due_on"]),
+            *(a["decision_due_on"] for a in s["appeals"].values()
+              if a["status"] in cf.OPEN_APPEAL and a["decision_due_on"]),
+            *(n["due_on"] for n in s["notices"].values() if n["sent_at"] is None)]
+    warnings = sorted(({"warning_id": wid, "kind": w["kind"], "given_at": w["given_at"],
+                        "lapsed": w["lapsed"]} for wid, w in s["warnings"].items()),
+                      key=lambda w: w["given_at"])
+    flags = {
+        "vulnerability_assessment": cf.vulnerability_assessment(s),
+        "open_service_failure": cf.open_service_failure(s),
+        "counter_allegation": bool(s["conflicted"]),
+        "ombudsman": s["ombudsman"] > 0, "ombudsman_due_on": s["ombudsman_due_on"],
+        "restriction_complaint": s["complaints"] > 0,
+        "subject_access_request": s["subject_access_requests"] > 0,
+        "tenancy_ended_on": s["tenancy_ended_on"],
+        "notices_unsent": sum(1 for n in s["notices"].values() if n["sent_at"] is None),
+        "setting_overrides": sorted(s["overrides"]),
+    }
+    return {
+        "case_id": s["case_id"], "customer_ref": s["customer_ref"], "status": s["status"],
+        "stage": cf.stage(s), "version": s["version"], "opened_at": s["opened_at"],
+        "opened_by": s["opened_by"], "owner": s["opened_by"],
+        "contacts_total": s["contacts_total"], "last_contact_at": s["last_contact_at"],
+        "updated_at": s["updated_at"],
+        "vulnerability_assessment": flags["vulnerability_assessment"],
+        "open_service_failure": flags["open_service_failure"],
+        "restricted": bool(in_force), "appeal_open": appeal is not None,
+        "next_review_date": min(reviews, default=None), "next_due_on": min(dues, default=None),
+        "current_restriction": restriction, "current_appeal": appeal_out,
+        "warnings": warnings, "flags": flags, "closed_at": s["closed_at"],
+        "retain_until": s["retain_until"],
+    }
+
+
+def child_row(table: str, key: str, case_id: str, record: dict[str, Any]) -> dict[str, Any]:
+    pk = TABLES[table][0][0]
+    return {**record, pk: key, "case_id": case_id}
 
 
 class CaseView(View):
     view_name = "case_view"
-    topics = (Case.Opened.TOPIC, Case.ContactRecorded.TOPIC)
+    # Every case event (so ``version`` is always the case's version) and the settings.
+    topics = (*case_event_topics(), *SETTINGS_TOPICS)
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self._organisation: dict[str, str] | None = None
 
     def table_names(self) -> list[str]:
-        return ["case_view"]
+        return list(DDL)
 
     def table_ddl(self) -> list[Composable]:
-        t = self.table("case_view")
-        return [
-            SQL(
-                "CREATE TABLE IF NOT EXISTS {0} ("
-                " case_id uuid PRIMARY KEY,"
-                " customer_ref text NOT NULL UNIQUE,"
-                " status text NOT NULL,"
-                " version integer NOT NULL,"
-                " opened_at timestamptz NOT NULL,"
-                " opened_by text NOT NULL,"
-                " contacts_total integer NOT NULL DEFAULT 0,"
-                " last_contact_at timestamptz,"
-                " updated_at timestamptz NOT NULL,"
-                " last_position bigint NOT NULL)"
-            ).format(t),
-        ]
+        statements: list[Composable] = [
+            SQL("CREATE TABLE IF NOT EXISTS {0} (" + body + ")").format(self.table(name))
+            for name, body in DDL.items()]
+        for table, columns, where in INDEXES:
+            name = f"{table}_{columns.replace(', ', '_')}_{zlib.crc32(where.encode()) if where else 0}"
+            statements.append(SQL(
+                "CREATE INDEX IF NOT EXISTS {0} ON {1} (" + columns + ")"
+                + (" WHERE " + where if where else "")).format(Identifier(name[:63]),
+                                                               self.table(table)))
+        return statements
 
-    def apply(self, curs: Cursor[DictRow], event: Any, notification_id: int) -> None:
-        t = self.table("case_view")
-        if isinstance(event, Case.Opened):
-            curs.execute(
-                SQL("INSERT INTO {0} (case_id, customer_ref, status, version, opened_at,"
-                    " opened_by, updated_at, last_position)"
-                    " VALUES (%s, %s, 'concern_open', %s, %s, %s, %s, %s)"
-                    " ON CONFLICT (case_id) DO NOTHING").format(t),
-                (event.originator_id, event.customer_ref, event.originator_version,
-                 event.occurred_at, event.actor_id, event.timestamp, notification_id),
-                prepare=True,
-            )
-        elif isinstance(event, Case.ContactRecorded):
-            curs.execute(
-                SQL("UPDATE {0} SET contacts_total = contacts_total + 1,"
-                    " last_contact_at = GREATEST(last_contact_at, %s),"
-                    " version = %s, updated_at = %s, last_position = %s"
-                    " WHERE case_id = %s").format(t),
-                (event.occurred_at, event.originator_version, event.timestamp,
-                 notification_id, event.originator_id),
-                prepare=True,
-            )
+    # --- writing -----------------------------------------------------------------------
+
+    def apply_batch(self, curs: Cursor[DictRow], batch: Sequence[tuple[Any, Tracking]]) -> None:
+        try:
+            self._apply_batch(curs, batch)
+        except BaseException:
+            self._organisation = None  # the transaction rolls back: forget what it read
+            raise
+
+    def _apply_batch(self, curs: Cursor[DictRow], batch: Sequence[tuple[Any, Tracking]]) -> None:
+        organisation = self._load_organisation(curs)
+        settings_changed = False
+        case_ids = sorted({str(e.originator_id) for e, _ in batch if isinstance(e, Case.Event)})
+        states: dict[str, cf.State] = {}
+        if case_ids:
+            curs.execute(SQL("SELECT case_id::text AS id, state FROM {0}"
+                             " WHERE case_id = ANY(%s::uuid[])").format(self.table("case_fold")),
+                         (case_ids,), prepare=True)
+            states = {row["id"]: row["state"] for row in curs.fetchall()}
+        fold = cf.CaseFold(PolicyValues(self._policy_values(organisation)))
+        changes = cf.Changes()
+        for event, _ in batch:
+            if isinstance(event, PolicySettings.Seeded):
+                organisation.clear()
+                organisation.update(event.values)
+            elif isinstance(event, PolicySettings.Changed):
+                organisation[event.setting] = event.value
+            if isinstance(event, PolicySettings.Event):
+                settings_changed = True
+                fold.organisation = PolicyValues(self._policy_values(organisation))
+                continue
+            case_id = str(event.originator_id)
+            state = states.get(case_id)
+            if state is None:
+                state = states[case_id] = cf.new_state(case_id)
+            fold.apply(state, event, changes)
+        if settings_changed:
+            curs.execute(SQL("DELETE FROM {0}").format(self.table("policy_settings")))
+            curs.executemany(SQL("INSERT INTO {0} (setting, value) VALUES (%s, %s)").format(
+                self.table("policy_settings")), list(organisation.items()))
+        self._write(curs, states, changes)
+
+    def _load_organisation(self, curs: Cursor[DictRow]) -> dict[str, str]:
+        if self._organisation is None:
+            curs.execute(SQL("SELECT setting, value FROM {0}").format(
+                self.table("policy_settings")))
+            self._organisation = {r["setting"]: r["value"] for r in curs.fetchall()}
+        return self._organisation
+
+    @staticmethod
+    def _policy_values(organisation: dict[str, str]) -> dict[Setting, str]:
+        values = dict(PolicyValues().values)
+        values.update({Setting(k): v for k, v in organisation.items() if k in Setting})
+        return values
+
+    def _write(self, curs: Cursor[DictRow], states: dict[str, cf.State],
+               changes: cf.Changes) -> None:
+        touched = [states[c] for c in sorted(changes.cases) if states[c]["customer_ref"]]
+        self._upsert(curs, "case_view", [case_row(s) for s in touched])
+        if touched:
+            curs.executemany(
+                SQL("INSERT INTO {0} (case_id, state) VALUES (%s, %s) ON CONFLICT (case_id)"
+                    " DO UPDATE SET state = EXCLUDED.state").format(self.table("case_fold")),
+                [(s["case_id"], Jsonb(s)) for s in touched])
+        for table, keys, part in (("case_restriction", changes.restrictions, "restrictions"),
+                                  ("case_appeal", changes.appeals, "appeals"),
+                                  ("case_notice", changes.notices, "notices"),
+                                  ("case_warning", changes.warnings, "warnings")):
+            self._upsert(curs, table, [child_row(table, key, case_id,
+                                                 states[case_id][part][key])
+                                       for case_id, key in sorted(keys)])
+        contacts = dict(changes.contacts)
+        updates = []
+        for contact_id, triage in changes.triages.items():
+            if contact_id in contacts:
+                contacts[contact_id] = {**contacts[contact_id], **triage}
+            else:
+                updates.append(triage)
+        self._upsert(curs, "case_contact", [
+            {"triage": None, "triaged_at": None, "triage_version": None, **row}
+            for row in contacts.values()])
+        if updates:
+            curs.executemany(SQL(
+                "UPDATE {0} SET triage = %(triage)s, triaged_at = %(triaged_at)s,"
+                " triage_version = %(triage_version)s WHERE contact_id = %(contact_id)s"
+            ).format(self.table("case_contact")), updates)
+        self._upsert(curs, "case_review", changes.reviews)
+        self._upsert(curs, "case_decision", changes.decisions)
+
+    def _upsert(self, curs: Cursor[DictRow], table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        key, columns = TABLES[table]
+        updates = [c for c in columns if c not in key]
+        statement = SQL("INSERT INTO {0} ({1}) VALUES ({2}) ON CONFLICT ({3}) DO UPDATE SET {4}"
+                        ).format(self.table(table),
+                                 SQL(", ").join(map(Identifier, columns)),
+                                 SQL(", ").join(SQL("%s") for _ in columns),
+                                 SQL(", ").join(map(Identifier, key)),
+                                 SQL(", ").join(SQL("{0} = EXCLUDED.{0}").format(Identifier(c))
+                                                for c in updates))
+        curs.executemany(statement, [
+            tuple(Jsonb(row[c]) if c in JSON_COLUMNS and row[c] is not None else row[c]
+                  for c in columns) for row in rows])
+
+    # --- reading (the API's fast path; richer queries live in projections.queries) -------
 
     def get(self, case_id: UUID) -> dict[str, Any] | None:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                SQL("SELECT case_id, customer_ref, status, version, opened_at, opened_by,"
-                    " contacts_total, last_contact_at, updated_at"
-                    " FROM {0} WHERE case_id = %s").format(self.table("case_view")),
-                (case_id,), prepare=True)
-            return curs.fetchone()
+        from projections.queries import case_detail
+
+        return case_detail(self, case_id)

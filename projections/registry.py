@@ -6,9 +6,11 @@ from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from projections.case_view import CaseView
+from projections.contact_rules import ContactRulesView
+from projections.timeline import TimelineView
 from projections.view import VIEWS_SCHEMA, View
 
-VIEW_CLASSES: tuple[type[View], ...] = (CaseView,)
+VIEW_CLASSES: tuple[type[View], ...] = (CaseView, ContactRulesView, TimelineView)
 
 
 def view_env(view_class: type[View], es_env: dict[str, str]) -> Environment:

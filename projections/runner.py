@@ -11,21 +11,26 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.persistence import Tracking
 
+from projections.mapper import redacting_mapper
 from projections.view import View
 
 log = logging.getLogger("upc.projections")
 
 
 class ViewFollower:
-    def __init__(self, app: Application, view: View, batch_size: int = 1000) -> None:
+    def __init__(self, app: Application, view: View, batch_size: int = 1000,
+                 mapper: Any = None) -> None:
         self.app = app
         self.view = view
         self.batch_size = batch_size
+        # Views hold no personal data, so events are decoded without opening it.
+        self.mapper = mapper or redacting_mapper(app)
 
     @property
     def position(self) -> int:
@@ -40,7 +45,7 @@ class ViewFollower:
         notifications = self.app.recorder.select_notifications(
             start=position, stop=head, limit=self.batch_size, topics=self.view.topics,
             inclusive_of_start=False)
-        batch = [(self.app.mapper.to_domain_event(n), Tracking(self.app.name, n.id))
+        batch = [(self.mapper.to_domain_event(n), Tracking(self.app.name, n.id))
                  for n in notifications]
         if len(notifications) < self.batch_size:
             # Everything up to head was seen: events of other topics count as processed,

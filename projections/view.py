@@ -43,17 +43,25 @@ class View(PostgresTrackingRecorder):
     def table_names(self) -> list[str]:
         """Tables owned by this view (dropped on rebuild)."""
 
-    @abstractmethod
     def apply(self, curs: Cursor[DictRow], event: Any, notification_id: int) -> None:
         """Change the view's rows for one event, inside the batch transaction."""
+        raise NotImplementedError
+
+    def apply_batch(self, curs: Cursor[DictRow], batch: Sequence[tuple[Any, Tracking]]) -> None:
+        """Change the view's rows for a batch; override to write set-wise."""
+        for event, tracking in batch:
+            self.apply(curs, event, tracking.notification_id)
 
     def process_batch(self, batch: Sequence[tuple[Any, Tracking]]) -> None:
-        """Apply many events and record the last position in one transaction: exactly once."""
+        """Apply many events and record the last position in one transaction: exactly once.
+
+        The tracking insert refuses a position that is not ahead of the recorded one, so a
+        batch applied twice (two runners, a retry after an unknown commit) rolls back whole.
+        """
         if not batch:
             return
         with self.datastore.transaction(commit=True) as curs:
-            for event, tracking in batch:
-                self.apply(curs, event, tracking.notification_id)
+            self.apply_batch(curs, batch)
             self._insert_tracking(curs, batch[-1][1])
 
     def drop(self) -> None:

@@ -1,0 +1,158 @@
+"""Contact rules by customer reference, for front-line staff: an indexed point lookup.
+
+Says whether the customer is restricted and, if so, the permitted channels, days and times,
+the single point of contact and the other structured terms, with the always-open exceptions.
+Never a reason, a justification or anything about vulnerability: those stay in the events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Composable
+from psycopg.types.json import Jsonb
+
+from domain.case import Case
+from domain.terms import ALWAYS_OPEN
+from projections.case_fold import ds, shown_terms
+from projections.view import View
+
+ALWAYS_OPEN_CODES = sorted(a.value for a in ALWAYS_OPEN)
+IN_FORCE = ("active", "awaiting_ratification")
+
+
+def fold_rules(row: dict[str, Any], event: Any) -> None:
+    """Fold one event into a contact-rules row (``restrictions``: id -> terms and status)."""
+    restrictions: dict[str, Any] = row["restrictions"]
+    rid = str(getattr(event, "restriction_id", "")) or None
+    if isinstance(event, Case.Opened):
+        row["customer_ref"] = event.customer_ref
+    elif isinstance(event, Case.RestrictionProposed):
+        restrictions[rid] = {"status": "proposed", "immediate": False,
+                             "terms": shown_terms(event.terms),
+                             "review_date": ds(event.review_date), "ends_on": ds(event.ends_on)}
+    elif isinstance(event, Case.ImmediateRestrictionImposed):
+        restrictions[rid] = {"status": "awaiting_ratification", "immediate": True,
+                             "terms": shown_terms(event.terms), "review_date": None,
+                             "ends_on": ds(event.ends_on)}
+    elif isinstance(event, (Case.RestrictionApproved, Case.ImmediateRestrictionRatified)):
+        restrictions[rid].update(status="active", review_date=ds(event.review_date))
+    elif isinstance(event, (Case.RestrictionRejected, Case.RestrictionLifted,
+                            Case.RestrictionExpired)):
+        restrictions.pop(rid, None)  # no longer a rule anyone applies
+    elif isinstance(event, Case.ReviewCompleted):
+        if rid in restrictions:
+            if event.next_review_date is not None:
+                restrictions[rid]["review_date"] = ds(event.next_review_date)
+            if event.new_terms is not None:
+                restrictions[rid]["terms"] = shown_terms(event.new_terms)
+    elif isinstance(event, Case.AppealDecided):
+        if event.new_terms is not None:
+            target = row.get("appeal_restrictions", {}).get(str(event.appeal_id))
+            if target in restrictions:
+                restrictions[target]["terms"] = shown_terms(event.new_terms)
+    elif isinstance(event, Case.AppealLodged):
+        row.setdefault("appeal_restrictions", {})[str(event.appeal_id)] = rid
+    elif isinstance(event, Case.CaseClosed):
+        restrictions.clear()
+    row["version"] = event.originator_version
+
+
+def combined_rules(restrictions: dict[str, Any]) -> dict[str, Any]:
+    """What applies now: the strictest combination of the restrictions in force."""
+    live = [(rid, r) for rid, r in sorted(restrictions.items()) if r["status"] in IN_FORCE]
+    channels: set[str] | None = None
+    days: set[int] | None = None
+    hours: list[str] | None = None
+    spoc = None
+    flags = {"written_only": False, "no_face_to_face": False, "file_without_reply": False,
+             "via_advocate_only": False, "organisation_wide": False}
+    premises: set[str] = set()
+    matters: set[str] = set()
+    services: set[str] = set()
+    quota = None
+    for _, r in live:
+        t = r["terms"] or {}
+        if t.get("permitted_channels"):
+            new = set(t["permitted_channels"])
+            channels = new if channels is None else channels & new
+        if t.get("permitted_days"):
+            new_days = set(t["permitted_days"])
+            days = new_days if days is None else days & new_days
+        if t.get("permitted_hours"):
+            start, end = t["permitted_hours"]
+            hours = [start, end] if hours is None else [max(hours[0], start), min(hours[1], end)]
+        spoc = spoc or t.get("single_point_of_contact")
+        for flag in flags:
+            flags[flag] = flags[flag] or bool(t.get(flag))
+        premises |= set(t.get("excluded_premises") or ())
+        matters |= set(t.get("same_matter_bar") or ())
+        services |= set(t.get("services") or ())
+        quota = quota or t.get("issue_quota")
+    return {
+        "restricted": bool(live),
+        "awaiting_ratification": any(r["status"] == "awaiting_ratification" for _, r in live),
+        "permitted_channels": sorted(channels) if channels is not None else None,
+        "permitted_days": sorted(days) if days is not None else None,
+        "permitted_hours": hours, "single_point_of_contact": spoc, **flags,
+        "excluded_premises": sorted(premises), "same_matter_bar": sorted(matters),
+        "issue_quota": quota, "services": sorted(services),
+        "review_date": min((r["review_date"] for _, r in live if r["review_date"]),
+                           default=None),
+        "ends_on": min((r["ends_on"] for _, r in live if r["ends_on"]), default=None),
+        "restriction_ids": [rid for rid, _ in live],
+    }
+
+
+class ContactRulesView(View):
+    view_name = "contact_rules"
+    topics = tuple(getattr(Case, name).TOPIC for name in (
+        "Opened", "RestrictionProposed", "ImmediateRestrictionImposed", "RestrictionApproved",
+        "ImmediateRestrictionRatified", "RestrictionRejected", "RestrictionLifted",
+        "RestrictionExpired", "ReviewCompleted", "AppealLodged", "AppealDecided",
+        "CaseClosed"))
+
+    def table_names(self) -> list[str]:
+        return ["contact_rules"]
+
+    def table_ddl(self) -> list[Composable]:
+        t = self.table("contact_rules")
+        return [SQL("CREATE TABLE IF NOT EXISTS {0} ("
+                    " customer_ref text PRIMARY KEY, case_id uuid NOT NULL UNIQUE,"
+                    " restricted boolean NOT NULL, rules jsonb NOT NULL,"
+                    " state jsonb NOT NULL, version integer NOT NULL)").format(t)]
+
+    def apply_batch(self, curs: Cursor[DictRow], batch: Sequence[tuple[Any, Tracking]]) -> None:
+        ids = sorted({str(e.originator_id) for e, _ in batch})
+        curs.execute(SQL("SELECT case_id::text AS id, customer_ref, state FROM {0}"
+                         " WHERE case_id = ANY(%s::uuid[])").format(self.table("contact_rules")),
+                     (ids,), prepare=True)
+        rows = {r["id"]: {**r["state"], "customer_ref": r["customer_ref"]}
+                for r in curs.fetchall()}
+        for event, _ in batch:
+            row = rows.setdefault(str(event.originator_id),
+                                  {"customer_ref": None, "restrictions": {}, "version": 0})
+            fold_rules(row, event)
+        out = []
+        for case_id, row in sorted(rows.items()):
+            if row["customer_ref"] is None:
+                continue
+            rules = combined_rules(row["restrictions"])
+            out.append((row["customer_ref"], case_id, rules["restricted"], Jsonb(rules),
+                        Jsonb({k: v for k, v in row.items() if k != "customer_ref"}),
+                        row["version"]))
+        curs.executemany(SQL(
+            "INSERT INTO {0} (customer_ref, case_id, restricted, rules, state, version)"
+            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (customer_ref) DO UPDATE SET"
+            " restricted = EXCLUDED.restricted, rules = EXCLUDED.rules,"
+            " state = EXCLUDED.state, version = EXCLUDED.version").format(
+                self.table("contact_rules")), out)
+
+    def lookup(self, customer_ref: str) -> dict[str, Any]:
+        from projections.queries import contact_rules
+
+        return contact_rules(self, customer_ref)
