@@ -59,6 +59,23 @@ def new_ref(prefix: str = "T") -> str:
     return f"{prefix}-{next(_refs):05d}-{id(object()) % 9973}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def small_pools() -> Iterator[None]:
+    """Each test app holds a service, three views and a runner: keep their pools small, so
+    a session with several apps stays within PostgreSQL's connection limit."""
+    original = bootstrap.eventsourcing_env
+
+    def smaller(database_url: str, schema: str = "") -> dict[str, str]:
+        return {**original(database_url, schema), "POSTGRES_POOL_SIZE": "2",
+                "POSTGRES_MAX_OVERFLOW": "4"}
+
+    bootstrap.eventsourcing_env = smaller  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        bootstrap.eventsourcing_env = original  # type: ignore[assignment]
+
+
 @pytest.fixture(scope="session")
 def api_database(database_url: str) -> str:
     bootstrap.migrate(database_url)
