@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from temporalio.client import WorkflowExecutionStatus
 
 from domain.calendar import add_months, end_of, start_of, uk_date
 from domain.clocks import ratification_overdue_at, review_overdue_at
 from domain.terms import RestrictionTerms
 from tests.unit.domain.story import CASEWORKER, MANAGER, MANAGER_2, SENIOR, TERMS
 from tests.workflows.conftest import Clockwork
+from workflows.restriction.activities import RestrictionInput
 from workflows.restriction.workflows import RestrictionWorkflow
+from workflows.schedule import Change
 
 
 async def test_three_months_reviewed_continued_then_expires_with_lift_notice(
@@ -141,3 +144,31 @@ async def test_an_overdue_review_under_each_policy_setting(clockwork: Clockwork,
         schedule = await cw.client.get_workflow_handle(workflow_id).query(
             RestrictionWorkflow.schedule)
         assert schedule.next_due == start_of(next_review)
+
+
+async def test_a_long_history_continues_as_new_and_keeps_its_clocks(
+        clockwork: Clockwork) -> None:
+    cw = clockwork
+    story = cw.story
+    story.record_incident()
+    rid = story.ready().activate()
+    workflow_id = f"restriction-{rid}"
+    # Started as the launcher would, but with a low limit, so a few changes are "long".
+    first = await cw.client.start_workflow(
+        RestrictionWorkflow.run,
+        RestrictionInput(case_id=story.case_id, restriction_id=rid, history_limit=30),
+        id=workflow_id, task_queue=cw.task_queue)
+    await cw.launch()  # the approval's start finds it running: USE_EXISTING
+    for _ in range(6):
+        await first.signal(RestrictionWorkflow.changed, Change(event="test"))
+        await cw.settle()
+
+    first_run = cw.client.get_workflow_handle(workflow_id, run_id=first.first_execution_run_id)
+    assert (await first_run.describe()).status is WorkflowExecutionStatus.CONTINUED_AS_NEW
+    latest = await cw.client.get_workflow_handle(workflow_id).describe()
+    assert latest.run_id != first.first_execution_run_id
+    assert latest.status is WorkflowExecutionStatus.RUNNING
+    review_on = story.case.restrictions[rid].review_date
+    assert review_on is not None
+    await cw.sleep_until(start_of(review_on) + timedelta(hours=1))
+    assert len(await cw.until_fact("ReviewDue")) == 1
