@@ -31,6 +31,8 @@ class ViewFollower:
         self.batch_size = batch_size
         # Views hold no personal data, so events are decoded without opening it.
         self.mapper = mapper or redacting_mapper(app)
+        self.last_position = 0
+        self.heartbeat = time.monotonic()
 
     @property
     def position(self) -> int:
@@ -38,7 +40,8 @@ class ViewFollower:
 
     def catch_up_once(self) -> int:
         """Process one batch; returns how many events were applied (0: caught up)."""
-        position = self.position
+        self.heartbeat = time.monotonic()
+        position = self.last_position = self.position
         head = self.app.recorder.max_notification_id() or 0
         if head <= position:
             return 0
@@ -56,8 +59,10 @@ class ViewFollower:
                 self.view.process_batch(batch)
             else:
                 self.view.insert_tracking(batch_end)
+            self.last_position = head
         else:
             self.view.process_batch(batch)
+            self.last_position = notifications[-1].id
         return len(notifications) or 1
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
@@ -70,12 +75,19 @@ class ViewFollower:
 
 
 class ProjectionRunner:
-    """Runs a follower thread per view, woken by NOTIFY and by a timeout."""
+    """Runs a follower thread per view, woken by NOTIFY and by a timeout, under a watchdog.
+
+    Supervision: a follower never waits for a notification longer than ``poll_interval``
+    (a lost NOTIFY costs at most that); a failed batch is retried with back-off; a thread
+    that died is restarted by the watchdog; ``status()`` reports lag and the seconds since
+    each follower last made a pass (a stuck database call shows there).
+    """
 
     def __init__(self, app: Application, views: Sequence[View], conninfo: str,
-                 poll_interval: float = 0.5) -> None:
+                 poll_interval: float = 0.5, batch_size: int = 1000) -> None:
         self.app = app
-        self.followers = [ViewFollower(app, v) for v in views]
+        mapper = redacting_mapper(app)
+        self.followers = [ViewFollower(app, v, batch_size, mapper) for v in views]
         self.conninfo = conninfo
         self.poll_interval = poll_interval
         self.stopping = threading.Event()
@@ -86,11 +98,33 @@ class ProjectionRunner:
         listener = threading.Thread(target=self._listen, name="listen", daemon=True)
         listener.start()
         self._threads.append(listener)
-        for follower, wake in zip(self.followers, self._wake, strict=True):
-            thread = threading.Thread(target=self._follow, args=(follower, wake),
-                                      name=follower.view.view_name, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        self._follower_threads = [self._start_follower(i) for i in range(len(self.followers))]
+        self._threads.extend(self._follower_threads)
+        watchdog = threading.Thread(target=self._watch, name="watchdog", daemon=True)
+        watchdog.start()
+        self._threads.append(watchdog)
+
+    def _start_follower(self, index: int) -> threading.Thread:
+        follower, wake = self.followers[index], self._wake[index]
+        thread = threading.Thread(target=self._follow, args=(follower, wake),
+                                  name=follower.view.view_name, daemon=True)
+        thread.start()
+        return thread
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(self.poll_interval * 4):
+            for i, thread in enumerate(self._follower_threads):
+                if not thread.is_alive() and not self.stopping.is_set():
+                    log.error("view %s stopped; restarting it", self.followers[i].view.view_name)
+                    self._follower_threads[i] = self._start_follower(i)
+                    self._threads.append(self._follower_threads[i])
+
+    def status(self) -> dict[str, dict[str, float | int]]:
+        head = self.app.recorder.max_notification_id() or 0
+        now = time.monotonic()
+        return {f.view.view_name: {"lag": head - f.position,
+                                   "seconds_since_pass": round(now - f.heartbeat, 3)}
+                for f in self.followers}
 
     def stop(self) -> None:
         self.stopping.set()

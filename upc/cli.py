@@ -131,10 +131,38 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
     return run(settings)
 
 
+def _rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    from projections.rebuild import rebuild
+    from upc import bootstrap
+    from upc.settings import eventsourcing_env
+
+    database_url = bootstrap.require_database_url(settings)
+    bootstrap.migrate(database_url)
+    app = bootstrap.case_service(database_url)
+    try:
+        counts = rebuild(app, eventsourcing_env(database_url), args.views)
+    except KeyError as exc:
+        raise SettingError(str(exc.args[0])) from None
+    finally:
+        app.close()
+    for name, count in counts.items():
+        print(f"{name}: rebuilt from {count} events")
+    return 0
+
+
 def _bench(settings: Settings, args: argparse.Namespace) -> int:
     import importlib.util
     from pathlib import Path
 
+    if args.suite == "projections":
+        path = Path(__file__).resolve().parents[1] / "bench" / "projections_bench.py"
+        if not path.exists():
+            raise SettingError(f"upc bench runs from a clone of the repository ({path} is missing)")
+        spec = importlib.util.spec_from_file_location("projections_bench", path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return int(module.main(settings, args))
     path = Path(__file__).resolve().parents[1] / "bench" / "api_bench.py"
     if not path.exists():
         raise SettingError(f"upc bench runs from a clone of the repository ({path} is missing)")
@@ -155,7 +183,9 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
                  _launcher),
     "projections": ("run the projection runner alone (needs DATABASE_URL)", _projections),
     "token": ("print a development bearer token", _token),
-    "bench": ("measure the API against a raw psycopg floor (bench/api_bench.py)", _bench),
+    "bench": ("measure the API against a raw psycopg floor (bench/api_bench.py), or the "
+              "projections (`upc bench projections`)", _bench),
+    "rebuild": ("drop and rebuild one or all views from the event store", _rebuild),
     "demo": ("seed a dozen demo cases at every stage (beside `upc serve`)", _demo),
 }
 
@@ -173,6 +203,15 @@ def parser() -> argparse.ArgumentParser:
         if name == "bench":
             p.add_argument("--workers", default="1,2", help="API worker counts (default 1,2)")
             p.add_argument("--seconds", type=float, default=8.0, help="per measurement")
+            p.add_argument("suite", nargs="?", default="api", choices=["api", "projections"],
+                           help="what to measure (default api)")
+            p.add_argument("--cases", type=int, default=100_000,
+                           help="projections: cases to seed (default 100000)")
+            p.add_argument("--events-per-case", type=int, default=20,
+                           help="projections: average events per case (default 20)")
+        if name == "rebuild":
+            p.add_argument("views", nargs="*", metavar="VIEW",
+                           help="case_view, contact_rules, case_timeline (default: all)")
     return root
 
 
