@@ -284,7 +284,8 @@ class CaseView(View):
     @staticmethod
     def _policy_values(organisation: dict[str, str]) -> dict[Setting, str]:
         values = dict(PolicyValues().values)
-        values.update({Setting(k): v for k, v in organisation.items() if k in Setting})
+        names = {s.value for s in Setting}  # `str in Setting` raises TypeError on 3.11
+        values.update({Setting(k): v for k, v in organisation.items() if k in names})
         return values
 
     def _write(self, curs: Cursor[DictRow], states: dict[str, cf.State],
