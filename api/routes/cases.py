@@ -73,7 +73,7 @@ def timeline(case_id: UUID, service: Service, views: Views, min_position: MinPos
     with cursor_errors():
         page = queries.case_timeline(timeline_view, case_id, cursor=cursor, limit=limit)
     if not page["items"] and cursor is None and \
-            queries.case_detail(view(views, "case_view"), case_id) is None:
+            not service.recorder.select_events(case_id, limit=1):
         raise HTTPException(404, f"There is no case with id {case_id}.")
     return page
 
