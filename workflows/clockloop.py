@@ -9,7 +9,6 @@ activity, timer and signal, so the workflow continues as new before it grows lar
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -69,5 +68,5 @@ class ClockWorkflow:
             delay = STALE_DUE_PAUSE
         try:
             await workflow.wait_condition(lambda: self.changed, timeout=delay)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass

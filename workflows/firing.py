@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -52,7 +52,7 @@ def activity_now() -> datetime:
     The server's clock is what fired the timer (and what the time-skipping test server moves);
     our own clock is the better "recorded at" when it is ahead.
     """
-    ours = datetime.now(timezone.utc)
+    ours = datetime.now(UTC)
     if activity.in_activity():
         return max(activity.info().started_time, ours)
     return ours

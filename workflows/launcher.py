@@ -93,7 +93,7 @@ class Launcher:
             try:
                 handled = await self.step()
                 backoff = 0.5
-            except Exception:  # noqa: BLE001 - supervisor loop: the position was not moved
+            except Exception:
                 log.exception("launcher step failed; retrying in %.1fs", backoff)
                 handled = 0
                 await _wait(stopping, backoff)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from domain.calendar import end_of, uk_date
 from tests.unit.domain.story import CASEWORKER, MANAGER_2, SENIOR, SENIOR_2
 from tests.workflows.conftest import Clockwork

@@ -92,7 +92,8 @@ async def test_a_decided_restriction_runs_on_the_dev_server(
             assert abs(datetime.now(UTC) + timers[-1] - start_of(review_on)) < timedelta(minutes=1)
 
             # What an operator types: the CLI finds it by the same search attribute.
-            cli = subprocess.run(
+            cli = await asyncio.to_thread(
+                subprocess.run,
                 [temporal_cli(), "workflow", "list", "--address", dev_server.address,
                  "--query", f'{query} AND UpcWorkflowKind = "restriction"'],
                 capture_output=True, text=True, timeout=30, check=True)

@@ -82,7 +82,7 @@ def test_a_restriction_decided_over_http_has_its_workflow_and_timer(tmp_path: Pa
             time.sleep(0.3)
         timer = next(e for e in json.loads(shown)["events"]
                      if e["eventType"] == "EVENT_TYPE_TIMER_STARTED")
-        set_at = datetime.fromisoformat(timer["eventTime"].replace("Z", "+00:00"))
+        set_at = datetime.fromisoformat(timer["eventTime"])
         fires_at = set_at + timedelta(
             seconds=float(timer["timerStartedEventAttributes"]["startToFireTimeout"].rstrip("s")))
         assert abs(fires_at - start_of(review_on)) < timedelta(seconds=5)

@@ -41,6 +41,7 @@ async def test_a_further_incident_starts_the_lapse_period_again(clockwork: Clock
     await cw.sleep_until(start_of(add_months(incident_day, 6)) + timedelta(hours=1))
     (lapsed,) = await cw.until_fact("WarningLapsed")
     assert lapsed.occurred_at == start_of(add_months(incident_day, 6))
+    assert (await cw.until_closed(f"warning-{wid}")).outcome == "lapsed"
 
 
 async def test_a_notice_sent_in_time_closes_its_clock(clockwork: Clockwork) -> None:
