@@ -126,7 +126,34 @@ class SignalOpenClocks:
             await SignalWorkflow(workflow_id, self.event).run(context)
 
 
-LaunchAction = StartWorkflow | SignalWorkflow | SignalOpenClocks
+@dataclass(frozen=True)
+class SignalEveryClock:
+    """An organisation default changed: every running clock of every case re-reads its case.
+
+    Found through Temporal's visibility (our search attribute); a server that cannot list
+    (the time-skipping test server) is logged, and each clock then takes the new default at
+    its next re-read (its next timer or the next change on its case).
+    """
+
+    event: str
+
+    @property
+    def target(self) -> str:
+        return "every-clock"
+
+    async def run(self, context: LaunchContext) -> None:
+        query = "ExecutionStatus = 'Running' AND UpcWorkflowKind IS NOT NULL"
+        try:
+            workflow_ids = [w.id async for w in context.client.list_workflows(query)]
+        except RPCError as exc:
+            log.warning("cannot list running clocks (%s); they take the new setting at "
+                        "their next re-read", exc)
+            return
+        for workflow_id in workflow_ids:
+            await SignalWorkflow(workflow_id, self.event).run(context)
+
+
+LaunchAction = StartWorkflow | SignalWorkflow | SignalOpenClocks | SignalEveryClock
 Route = Callable[[Any], Sequence[LaunchAction]]
 
 

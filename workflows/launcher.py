@@ -88,6 +88,8 @@ class Launcher:
                 group.create_task(in_order(target_actions))
 
     async def run(self, stopping: asyncio.Event) -> None:
+        log.info("launcher following the event log to task queue %s",
+                 self.context.task_queue)
         backoff = 0.5
         while not stopping.is_set():
             try:
@@ -101,6 +103,7 @@ class Launcher:
                 continue
             if handled == 0:
                 await _wait(stopping, self.poll_interval)
+        log.info("launcher stopped")
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> None:

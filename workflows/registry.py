@@ -8,12 +8,19 @@ from typing import Any
 from domain import events as ev
 from domain.application import CaseService
 from domain.case import Case
+from domain.settings import PolicySettings
 from workflows.appeal import activities as appeal_activities
 from workflows.appeal import routes as appeal_routes
 from workflows.appeal.workflows import AppealWorkflow
 from workflows.disposal import activities as disposal_activities
 from workflows.disposal.workflows import DisposalWorkflow
-from workflows.launch import LaunchAction, Route, SignalOpenClocks, event_ref
+from workflows.launch import (
+    LaunchAction,
+    Route,
+    SignalEveryClock,
+    SignalOpenClocks,
+    event_ref,
+)
 from workflows.notice import activities as notice_activities
 from workflows.notice import routes as notice_routes
 from workflows.notice.workflows import NoticeWorkflow
@@ -51,6 +58,11 @@ def setting_overridden(event: Any) -> Sequence[LaunchAction]:
     return [SignalOpenClocks(event.originator_id, event_ref(event), frozenset(OPEN_WORKFLOWS))]
 
 
+def organisation_setting_changed(event: Any) -> Sequence[LaunchAction]:
+    """An organisation default moves the dates of every case without its own override."""
+    return [SignalEveryClock(event_ref(event))]
+
+
 def _merge(tables: Iterable[Mapping[str, Route]]) -> dict[str, Route]:
     by_topic: dict[str, list[Route]] = {}
     for table in tables:
@@ -68,7 +80,8 @@ def _merge(tables: Iterable[Mapping[str, Route]]) -> dict[str, Route]:
 #: Event topic -> function turning that event into the Temporal actions it implies.
 ROUTES: dict[str, Route] = _merge([
     restriction_routes.ROUTES, appeal_routes.ROUTES, warning_routes.ROUTES,
-    notice_routes.ROUTES, {ev.SettingOverridden.TOPIC: setting_overridden},
+    notice_routes.ROUTES, {ev.SettingOverridden.TOPIC: setting_overridden,
+                           PolicySettings.Changed.TOPIC: organisation_setting_changed},
 ])
 
 

@@ -5,7 +5,10 @@ timer set for the review date."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -18,7 +21,7 @@ from temporalio.client import Client
 
 from domain.application import CaseService
 from domain.calendar import start_of
-from tests.unit.domain.story import Clock, Story
+from tests.unit.domain.story import ADMIN, Clock, Story
 from upc.embedded import EmbeddedTemporal, temporal_cli
 from upc.preflight import free_port
 from workflows.launcher import Launcher, tracking_recorder
@@ -98,6 +101,11 @@ async def test_a_decided_restriction_runs_on_the_dev_server(
                  "--query", f'{query} AND UpcWorkflowKind = "restriction"'],
                 capture_output=True, text=True, timeout=30, check=True)
             assert f"restriction-{rid}" in cli.stdout and "RestrictionWorkflow" in cli.stdout
+
+            # An organisation default changes: every running clock re-reads its case.
+            app.change_setting("review_overdue_escalation", "7 working_days", ADMIN,
+                               reason="agreed by the committee")
+            await eventually(lambda: _signalled(handle))
             stopping.set()
             await running
     finally:
@@ -106,6 +114,35 @@ async def test_a_decided_restriction_runs_on_the_dev_server(
         worker_app.close()
 
 
+async def _signalled(handle) -> bool:  # type: ignore[no-untyped-def]
+    history = await handle.fetch_history()
+    return any(e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+               for e in history.events)
+
+
 async def _list(client: Client, query: str, expect: int) -> list | None:  # type: ignore[type-arg]
     found = [w async for w in client.list_workflows(query)]
     return found if len(found) >= expect else None
+
+
+@pytest.mark.parametrize("part", ["worker", "launcher"])
+def test_the_part_stops_gracefully_on_sigterm(dev_server: EmbeddedTemporal,
+                                              fresh_database_url: str, part: str) -> None:
+    env = {**os.environ, "DATABASE_URL": fresh_database_url,
+           "TEMPORAL_ADDRESS": dev_server.address, "UPC_LOG_LEVEL": "info"}
+    process = subprocess.Popen([sys.executable, "-m", "upc", part], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert process.stdout is not None
+        ready = {"worker": "worker polling", "launcher": "launcher following"}[part]
+        lines = [process.stdout.readline()]
+        while ready not in lines[-1]:
+            assert lines[-1], f"upc {part} exited: {''.join(lines)}"
+            lines.append(process.stdout.readline())
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(15) == 0, "".join(lines) + process.stdout.read()
+        assert f"{part} stopped" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
