@@ -50,16 +50,16 @@ class IdempotencyStore:
         with self.pool.connection() as conn:
             for _ in range(3):
                 inserted = conn.execute(
-                    f"INSERT INTO {t} (user_id, key, fingerprint, state)"  # noqa: S608
+                    f"INSERT INTO {t} (user_id, key, fingerprint, state)"
                     " VALUES (%s, %s, %s, 'in_flight') ON CONFLICT DO NOTHING RETURNING 1",
                     (user_id, key, fingerprint)).fetchone()
                 if inserted:
-                    if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
-                        conn.execute(f"DELETE FROM {t} WHERE created_at < now()"  # noqa: S608
+                    if random.random() < 0.01:
+                        conn.execute(f"DELETE FROM {t} WHERE created_at < now()"
                                      f" - interval '{KEEP_HOURS} hours'")
                     return "new"
                 row = conn.execute(
-                    f"SELECT fingerprint, state, status, headers, body,"  # noqa: S608
+                    f"SELECT fingerprint, state, status, headers, body,"
                     " created_at < now() - make_interval(secs => %s) AS abandoned"
                     f" FROM {t} WHERE user_id = %s AND key = %s",
                     (ABANDONED_AFTER_SECONDS, user_id, key)).fetchone()
@@ -72,7 +72,7 @@ class IdempotencyStore:
                     return Stored(int(status), dict(headers or {}), bytes(body or b""))
                 if abandoned:
                     taken = conn.execute(
-                        f"UPDATE {t} SET created_at = now() WHERE user_id = %s"  # noqa: S608
+                        f"UPDATE {t} SET created_at = now() WHERE user_id = %s"
                         " AND key = %s AND state = 'in_flight'"
                         " AND created_at < now() - make_interval(secs => %s) RETURNING 1",
                         (user_id, key, ABANDONED_AFTER_SECONDS)).fetchone()
@@ -84,14 +84,14 @@ class IdempotencyStore:
     def complete(self, user_id: str, key: str, stored: Stored) -> None:
         with self.pool.connection() as conn:
             conn.execute(
-                f"UPDATE {SCHEMA}.idempotency_keys SET state = 'done', status = %s,"  # noqa: S608
+                f"UPDATE {SCHEMA}.idempotency_keys SET state = 'done', status = %s,"
                 " headers = %s, body = %s, completed_at = now()"
                 " WHERE user_id = %s AND key = %s",
                 (stored.status, Jsonb(stored.headers), stored.body, user_id, key))
 
     def release(self, user_id: str, key: str) -> None:
         with self.pool.connection() as conn:
-            conn.execute(f"DELETE FROM {SCHEMA}.idempotency_keys"  # noqa: S608
+            conn.execute(f"DELETE FROM {SCHEMA}.idempotency_keys"
                          " WHERE user_id = %s AND key = %s AND state = 'in_flight'",
                          (user_id, key))
 

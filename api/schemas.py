@@ -7,7 +7,7 @@ Every request body has an example in the OpenAPI document.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -39,7 +39,7 @@ FUTURE_SKEW = timedelta(minutes=5)
 def _aware_and_not_future(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("must carry a UTC offset, e.g. 2026-11-30T09:15:00+00:00")
-    if value > datetime.now(timezone.utc) + FUTURE_SKEW:
+    if value > datetime.now(UTC) + FUTURE_SKEW:
         raise ValueError("must not lie in the future")
     return value
 

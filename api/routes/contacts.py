@@ -9,8 +9,8 @@ from fastapi import Response
 from api.commands import Command, recorded
 from api.routes import CASE, guarded_router
 from api.schemas import (
-    Recorded,
     RecordContact,
+    Recorded,
     RecordIncident,
     RecordStaffSupport,
     TriageContact,

@@ -3,8 +3,6 @@ special-category access log."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -18,7 +16,7 @@ from api.deps import Pool, Service, Views
 from api.reading import Cursor, Limit, MinPosition, cursor_errors, view, wait_for_position
 from api.routes import guarded_router
 from api.schemas import AccessLogPage, CustomerRef, Page
-from projections import queries
+from projections import audit, queries, report
 
 router = guarded_router("views, queues, audits and reports")
 
@@ -63,85 +61,51 @@ def access_log(pool: Pool, case_id: UUID | None = None,
                     limit=limit)
 
 
-def _audit_checks() -> dict[str, Any]:
-    checks: dict[str, Any] | None = getattr(queries, "AUDIT_CHECKS", None)
-    if checks is None:
-        raise HTTPException(503, "The compliance checks are not available in this build.")
-    return checks
-
-
 @router.get("/audit/checks", response_model=dict[str, Any],
-            summary="Every compliance check (each must always be empty) and how many it finds")
-def audit_checks(service: Service, views: Views, min_position: MinPosition = None
-                 ) -> dict[str, Any]:
+            summary="Every compliance check, its findings so far and whether it must be empty")
+def audit_checks(service: Service, views: Views, min_position: MinPosition = None,
+                 as_of: date | None = None) -> dict[str, Any]:
     case_view = view(views, "case_view")
     wait_for_position(service, [case_view], min_position)
-    counts = {}
-    for name, check in _audit_checks().items():
-        page = check(case_view, limit=500)
-        counts[name] = {"count": len(page["items"]) if page["next_cursor"] is None else "500+",
-                        "empty": not page["items"]}
-    return {"checks": counts}
+    return {"checks": audit.run_all(case_view, as_of=as_of, limit=20)}
 
 
 @router.get("/audit/checks/{check}", response_model=Page,
-            summary="The cases one compliance check finds (must always be empty)")
+            summary="What one compliance check finds, a page at a time")
 def audit_check(check: Annotated[str, Path(max_length=80)], service: Service, views: Views,
-                min_position: MinPosition = None, cursor: Cursor = None,
-                limit: Limit = 50) -> dict[str, Any]:
-    checks = _audit_checks()
-    if check not in checks:
+                min_position: MinPosition = None, as_of: date | None = None,
+                cursor: Cursor = None, limit: Limit = 50) -> dict[str, Any]:
+    if check not in audit.CHECKS_BY_NAME:
         raise HTTPException(404, f"There is no compliance check '{check}'; there are: "
-                                 f"{', '.join(checks)}.")
+                                 f"{', '.join(audit.CHECKS_BY_NAME)}.")
     case_view = view(views, "case_view")
     wait_for_position(service, [case_view], min_position)
     with cursor_errors():
-        result: dict[str, Any] = checks[check](case_view, cursor=cursor, limit=limit)
-    return result
+        return audit.run_check(case_view, check, as_of=as_of, cursor=cursor, limit=limit)
 
 
 @router.get("/reports/committee", response_model=dict[str, Any],
             responses={200: {"content": {"text/csv": {}}}},
             summary="The anonymised quarterly report (JSON, or CSV by Accept: text/csv)")
 def committee_report(request: Request, service: Service, views: Views,
-                     quarter: Annotated[str, Query(pattern=r"^[0-9]{4}Q[1-4]$",
+                     quarter: Annotated[str, Query(pattern=r"^[0-9]{4}-?Q[1-4]$",
                                                    examples=["2026Q3"])],
                      min_position: MinPosition = None) -> Any:
-    report_fn = getattr(queries, "committee_report", None)
-    if report_fn is None:
-        raise HTTPException(503, "The committee report is not available in this build.")
-    case_view = view(views, "case_view")
-    wait_for_position(service, [case_view], min_position)
-    report: dict[str, Any] = report_fn(case_view, quarter)
+    quarter = f"{quarter[:4]}-{quarter[-2:]}"
+    case_view, timeline_view = view(views, "case_view"), view(views, "case_timeline")
+    wait_for_position(service, [case_view, timeline_view], min_position)
+    try:
+        result = report.committee_report(case_view, timeline_view, quarter)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
     if _wants_csv(request.headers.get("accept", "")):
-        return PlainTextResponse(_csv(report), media_type="text/csv",
+        return PlainTextResponse(report.report_csv(result), media_type="text/csv",
                                  headers={"Content-Disposition":
                                           f'attachment; filename="committee-{quarter}.csv"'})
-    return report
+    return result
 
 
 def _wants_csv(accept: str) -> bool:
     types = [part.split(";")[0].strip().lower() for part in accept.split(",")]
     return "text/csv" in types and types.index("text/csv") < (
         types.index("application/json") if "application/json" in types else len(types))
-
-
-def _csv(report: dict[str, Any]) -> str:
-    """Flatten the report into ``section,measure,value`` rows."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "measure", "value"])
-
-    def walk(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), inner)
-        elif isinstance(value, list):
-            for i, inner in enumerate(value):
-                walk(f"{prefix}[{i}]", inner)
-        else:
-            section, _, measure = prefix.partition(".")
-            writer.writerow([section, measure, "" if value is None else value])
-
-    walk("", report)
-    return out.getvalue()

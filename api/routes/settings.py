@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from api.auth import CurrentActor
 from api.deps import Service
 from api.routes import guarded_router

@@ -40,7 +40,7 @@ def jwks_url() -> Iterator[str]:
     body = json.dumps({"keys": [jwk(KEY, "k1")]}).encode()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -115,9 +115,9 @@ def test_a_key_the_issuer_does_not_publish_is_401(oidc: TestClient) -> None:
 def test_algorithm_confusion_and_none_are_401(oidc: TestClient) -> None:
     public_pem = KEY.public_key().public_bytes(serialization.Encoding.PEM,
                                                serialization.PublicFormat.SubjectPublicKeyInfo)
-    import hmac
-    import hashlib
     import base64
+    import hashlib
+    import hmac
 
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).decode().rstrip("=")
