@@ -29,28 +29,33 @@ STALE_DUE_PAUSE = timedelta(minutes=15)
 
 
 class ClockWorkflow:
-    """State and handlers shared by every clock workflow (not itself a workflow)."""
+    """State and handlers every clock workflow inherits; each adds ``@workflow.run``."""
 
     def __init__(self) -> None:
-        self.changed = False
-        self.schedule: Schedule | None = None
-        self.changes = 0
+        self.pending_change = False
+        self.last_schedule: Schedule | None = None
 
-    def note_change(self, change: Change) -> None:
+    @workflow.signal
+    def changed(self, change: Change) -> None:
+        """An event that may move this clock: re-read the case."""
         workflow.logger.debug("re-reading the case after %s", change.event)
-        self.changed = True
-        self.changes += 1
+        self.pending_change = True
+
+    @workflow.query
+    def schedule(self) -> Schedule | None:
+        """What the last step fired and when the clock fires next."""
+        return self.last_schedule
 
     async def keep(self, advance: Callable[..., Any], clock: Any,
                    history_limit: int = 2000) -> Schedule:
         """Run the clock until the case says it is over; continue as new when long."""
         while True:
-            self.changed = False  # a change during the activity means: read again
-            self.schedule = await workflow.execute_activity_method(
+            self.pending_change = False  # a change during the activity means: read again
+            self.last_schedule = await workflow.execute_activity_method(
                 advance, clock, start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=ACTIVITY_RETRY)
-            if self.schedule.closed:
-                return self.schedule
+            if self.last_schedule.closed:
+                return self.last_schedule
             await self._wait()
             info = workflow.info()
             if (info.is_continue_as_new_suggested()
@@ -59,14 +64,14 @@ class ClockWorkflow:
                 workflow.continue_as_new(clock)
 
     async def _wait(self) -> None:
-        due = self.schedule.next_due if self.schedule else None
+        due = self.last_schedule.next_due if self.last_schedule else None
         if due is None:
-            await workflow.wait_condition(lambda: self.changed)
+            await workflow.wait_condition(lambda: self.pending_change)
             return
         delay = due - workflow.now()
         if delay <= timedelta(0):
             delay = STALE_DUE_PAUSE
         try:
-            await workflow.wait_condition(lambda: self.changed, timeout=delay)
+            await workflow.wait_condition(lambda: self.pending_change, timeout=delay)
         except TimeoutError:
             pass

@@ -27,7 +27,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.application import CaseService
 from domain.case import Case
-from workflows.schedule import Change
+from workflows.schedule import Change, ClockKind
 from workflows.temporal import CASE_ID, WORKFLOW_KIND
 
 log = logging.getLogger("upc.launcher")
@@ -163,6 +163,17 @@ def event_ref(event: Any) -> str:
 
 def signal(workflow_id: str, event: Any) -> SignalWorkflow:
     return SignalWorkflow(workflow_id, event_ref(event))
+
+
+def start(clock: ClockKind, event: Any, arg: Any) -> list[LaunchAction]:
+    """Start the clock the event opens (its case's id goes into the search attributes)."""
+    return [StartWorkflow(clock.workflow, clock.workflow_id_of(event), arg,
+                          event.originator_id, clock.kind)]
+
+
+def changed(clock: ClockKind) -> Route:
+    """The route of an event that may move the clock: it re-reads its case."""
+    return lambda event: [signal(clock.workflow_id_of(event), event)]
 
 
 def _search_attributes_refused(exc: RPCError) -> bool:

@@ -28,3 +28,18 @@ class Change(BaseModel):
 
 class ClockResult(BaseModel):
     outcome: str
+
+
+class ClockKind(BaseModel, frozen=True):
+    """One kind of clock: ``<kind>-<id>`` workflow ids, its workflow type, and the event field
+    that carries the id (a restriction's, an appeal's...)."""
+
+    kind: str  # also the UpcWorkflowKind search attribute
+    workflow: str
+    id_field: str
+
+    def workflow_id(self, part_id: object) -> str:
+        return f"{self.kind}-{part_id}"
+
+    def workflow_id_of(self, event: object) -> str:
+        return self.workflow_id(getattr(event, self.id_field))

@@ -9,33 +9,25 @@ from domain import events as ev
 from domain.case import Case
 from domain.vocabulary import AppealStatus
 from workflows.appeal.activities import AppealInput
-from workflows.appeal.workflows import KIND, workflow_id
-from workflows.launch import LaunchAction, StartWorkflow, signal
+from workflows.appeal.workflows import CLOCK
+from workflows.launch import LaunchAction, changed, start
 
 
-def start(event: Any) -> Sequence[LaunchAction]:
+def lodged(event: Any) -> Sequence[LaunchAction]:
     """Late or not: a late appeal's workflow waits for a senior manager's acceptance."""
-    return [StartWorkflow(
-        "AppealWorkflow", workflow_id(event.appeal_id),
-        AppealInput(case_id=event.originator_id, appeal_id=event.appeal_id,
-                    restriction_id=event.restriction_id),
-        event.originator_id, KIND)]
-
-
-def changed(event: Any) -> Sequence[LaunchAction]:
-    return [signal(workflow_id(event.appeal_id), event)]
+    return start(CLOCK, event, AppealInput(case_id=event.originator_id,
+                                           appeal_id=event.appeal_id,
+                                           restriction_id=event.restriction_id))
 
 
 ROUTES = {
-    ev.AppealLodged.TOPIC: start,
-    ev.LateAppealAccepted.TOPIC: changed,
-    ev.LateAppealRejected.TOPIC: changed,
-    ev.AppealOverdue.TOPIC: changed,
-    ev.AppealDecided.TOPIC: changed,
+    ev.AppealLodged.TOPIC: lodged,
+    **dict.fromkeys([ev.LateAppealAccepted.TOPIC, ev.LateAppealRejected.TOPIC,
+                     ev.AppealOverdue.TOPIC, ev.AppealDecided.TOPIC], changed(CLOCK)),
 }
 
 OPEN = (AppealStatus.LODGED, AppealStatus.LATE_AWAITING_DECISION)
 
 
 def open_workflow_ids(case: Case) -> list[str]:
-    return [workflow_id(aid) for aid, a in case.appeals.items() if a.status in OPEN]
+    return [CLOCK.workflow_id(aid) for aid, a in case.appeals.items() if a.status in OPEN]

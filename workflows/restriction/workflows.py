@@ -7,17 +7,14 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from workflows.clockloop import ClockWorkflow
     from workflows.restriction.activities import RestrictionActivities, RestrictionInput
-    from workflows.schedule import Change, ClockResult, Schedule
+    from workflows.schedule import ClockKind, ClockResult
 
-KIND = "restriction"
-
-
-def workflow_id(restriction_id: object) -> str:
-    return f"{KIND}-{restriction_id}"
+CLOCK = ClockKind(kind="restriction", workflow="RestrictionWorkflow",
+                  id_field="restriction_id")
 
 
-@workflow.defn(name="RestrictionWorkflow")
-class RestrictionWorkflow:
+@workflow.defn(name=CLOCK.workflow)
+class RestrictionWorkflow(ClockWorkflow):
     """Ratification deadline, review due, review overdue (escalate or lift), expiry.
 
     Started when a restriction is approved or imposed; a ratification, a review (continue or
@@ -25,19 +22,8 @@ class RestrictionWorkflow:
     ends it.
     """
 
-    def __init__(self) -> None:
-        self.clock = ClockWorkflow()
-
     @workflow.run
     async def run(self, clock: RestrictionInput) -> ClockResult:
-        schedule = await self.clock.keep(RestrictionActivities.advance_restriction, clock,
-                                         clock.history_limit)
+        schedule = await self.keep(RestrictionActivities.advance_restriction, clock,
+                                   clock.history_limit)
         return ClockResult(outcome=schedule.outcome or "closed")
-
-    @workflow.signal
-    def changed(self, change: Change) -> None:
-        self.clock.note_change(change)
-
-    @workflow.query
-    def schedule(self) -> Schedule | None:
-        return self.clock.schedule
