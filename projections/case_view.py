@@ -212,6 +212,7 @@ class CaseView(View):
     view_name = "case_view"
     # Every case event (so ``version`` is always the case's version) and the settings.
     topics = (*case_event_topics(), *SETTINGS_TOPICS)
+    schema_version = 2  # 1: the first slice (case_view only)
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)

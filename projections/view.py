@@ -22,6 +22,8 @@ class View(PostgresTrackingRecorder):
     view_name: str = ""
     #: Event topics this view reads (empty: all).
     topics: tuple[str, ...] = ()
+    #: Bump when the tables change: a view found at another version is dropped and rebuilt.
+    schema_version: int = 1
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -63,6 +65,28 @@ class View(PostgresTrackingRecorder):
         with self.datastore.transaction(commit=True) as curs:
             self.apply_batch(curs, batch)
             self._insert_tracking(curs, batch[-1][1])
+
+    def create_table(self) -> None:
+        """Create the tables; drop them first if they were made by another schema version
+        (the runner then rebuilds the view from the event store)."""
+        versions = self.table("view_versions")
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("CREATE TABLE IF NOT EXISTS {0} (view_name text PRIMARY KEY,"
+                             " version integer NOT NULL)").format(versions))
+            curs.execute(SQL("SELECT version FROM {0} WHERE view_name = %s").format(versions),
+                         (self.view_name,))
+            row = curs.fetchone()
+            curs.execute("SELECT to_regclass(%s) IS NOT NULL AS present",
+                         (f'"{self.schema}"."{self.tracking_table_name}"',))
+            present = curs.fetchone()
+        found = row["version"] if row else None
+        if found != self.schema_version and present and present["present"]:
+            self.drop()
+        super().create_table()
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("INSERT INTO {0} VALUES (%s, %s) ON CONFLICT (view_name)"
+                             " DO UPDATE SET version = EXCLUDED.version").format(versions),
+                         (self.view_name, self.schema_version))
 
     def drop(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
