@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from domain.calendar import uk_date
+from functools import lru_cache
+
+from domain.calendar import Period, WorkingCalendar, uk_date
+from domain.vocabulary import Nation
 from domain.settings import PolicyValues, Setting
 
 State = dict[str, Any]
@@ -84,11 +87,14 @@ class CaseFold:
         return self.organisation.with_overrides(state["overrides"])
 
     def due(self, state: State, start: datetime | date | str, setting: Setting) -> str:
-        policy = self.policy(state)
         if isinstance(start, str):
             start = datetime.fromisoformat(start) if "T" in start else date.fromisoformat(start)
         day = uk_date(start) if isinstance(start, datetime) else start
-        return policy.calendar.after(day, policy.period(setting)).isoformat()
+        overrides = state["overrides"]
+        nation = overrides.get(Setting.NATION.value,
+                               self.organisation.values[Setting.NATION])
+        period = overrides.get(setting.value, self.organisation.values[setting])
+        return _after(nation, day, period)
 
     # --- the fold ----------------------------------------------------------------------
 
@@ -389,6 +395,12 @@ class CaseFold:
             "open_service_failure": counts and open_service_failure(s),
             "justification_recorded": bool(justification and justification.strip()),
             "evidence_count": len(e.evidence)})
+
+
+@lru_cache(maxsize=65536)
+def _after(nation: str, day: date, period: str) -> str:
+    """Working-day arithmetic is the fold's hottest path; the same dates recur constantly."""
+    return WorkingCalendar(Nation(nation)).after(day, Period.parse(period)).isoformat()
 
 
 # --- derived facts, shared by the view and the tests ------------------------------------
