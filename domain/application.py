@@ -262,6 +262,11 @@ class CaseService(Application[UUID]):
         return self._do(case_id, actor, options, lambda case, stamp: case.lift_restriction(
             restriction_id, reason, stamp))
 
+    def extend_restriction(self, case_id: UUID, actor: Actor, *, restriction_id: UUID,
+                           ends_on: date, reason: str, **options: Any) -> Case:
+        return self._do(case_id, actor, options, lambda case, stamp: case.extend_restriction(
+            restriction_id, ends_on, reason, stamp))
+
     def record_notice_sent(self, case_id: UUID, actor: Actor, *, notice_id: UUID,
                            notice_format: str = "standard", **options: Any) -> Case:
         return self._do(case_id, actor, options, lambda case, stamp: case.record_notice_sent(
@@ -518,6 +523,31 @@ class CaseService(Application[UUID]):
         return self._do(case_id, actor, options,
                         lambda case, stamp: case.escalate_notice_overdue(
                             notice_id, stamp, policy))
+
+    def close_appeal_window(self, case_id: UUID, restriction_id: UUID,
+                            actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
+        policy = self.policy_values()
+        return self._do(case_id, actor, options,
+                        lambda case, stamp: case.close_appeal_window(
+                            restriction_id, stamp, policy))
+
+    def remind_appeal_decision(self, case_id: UUID, appeal_id: UUID,
+                               actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
+        policy = self.policy_values()
+        return self._do(case_id, actor, options,
+                        lambda case, stamp: case.remind_appeal_decision(
+                            appeal_id, stamp, policy))
+
+    def escalate_subject_access_overdue(self, case_id: UUID, request_id: UUID,
+                                        actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
+        return self._do(case_id, actor, options,
+                        lambda case, stamp: case.escalate_subject_access_overdue(
+                            request_id, stamp))
+
+    def escalate_ombudsman_overdue(self, case_id: UUID, matter_id: UUID,
+                                   actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
+        return self._do(case_id, actor, options,
+                        lambda case, stamp: case.escalate_ombudsman_overdue(matter_id, stamp))
 
     # --- plumbing ------------------------------------------------------------------------
 

@@ -83,6 +83,16 @@ class WorkingCalendar:
                 remaining -= 1
         return day
 
+    def subtract_working_days(self, end: date, days: int) -> date:
+        """The Nth working day before ``end`` (``end`` itself never counts)."""
+        day = end
+        remaining = days
+        while remaining > 0:
+            day -= timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``."""
         count = 0
@@ -100,6 +110,15 @@ class WorkingCalendar:
             return start + timedelta(days=period.amount)
         months = period.amount * (12 if period.unit is Unit.YEARS else 1)
         return add_months(start, months)
+
+    def before(self, end: date, period: Period) -> date:
+        """The day ``period`` before ``end``: the mirror of ``after`` (e.g. a reminder)."""
+        if period.unit is Unit.WORKING_DAYS:
+            return self.subtract_working_days(end, period.amount)
+        if period.unit is Unit.CALENDAR_DAYS:
+            return end - timedelta(days=period.amount)
+        months = period.amount * (12 if period.unit is Unit.YEARS else 1)
+        return add_months(end, -months)
 
 
 def add_months(start: date, months: int) -> date:

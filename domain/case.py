@@ -20,11 +20,15 @@ from domain import events as ev
 from domain.actors import Actor, Role
 from domain.calendar import start_of, uk_date
 from domain.clocks import (
+    appeal_decision_due_on,
     appeal_decision_overdue_at,
+    appeal_decision_reminder_at,
     appeal_window_closes,
     notice_overdue_at,
+    ombudsman_overdue_at,
     ratification_overdue_at,
     review_overdue_at,
+    subject_access_overdue_at,
     warning_lapses_at,
 )
 from domain.errors import (
@@ -38,6 +42,8 @@ from domain.errors import (
     ConcernRequired,
     ContactAlreadyTriaged,
     DeciderInvolved,
+    EndDateInPast,
+    EndDateNotLater,
     EvidenceRequired,
     InvalidInput,
     LateAppealNotAccepted,
@@ -167,6 +173,11 @@ class Case(Aggregate):
     LateAppealAccepted = ev.LateAppealAccepted
     AppealOverdue = ev.AppealOverdue
     AppealDecided = ev.AppealDecided
+    AppealDecisionReminded = ev.AppealDecisionReminded
+    AppealWindowClosed = ev.AppealWindowClosed
+    RestrictionExtended = ev.RestrictionExtended
+    SubjectAccessOverdue = ev.SubjectAccessOverdue
+    OmbudsmanMatterOverdue = ev.OmbudsmanMatterOverdue
     ReviewDue = ev.ReviewDue
     ReviewOverdue = ev.ReviewOverdue
     ReviewCompleted = ev.ReviewCompleted
@@ -218,6 +229,7 @@ class Case(Aggregate):
         sar_due_on: dict[UUID, date]
         sar_extended: set[UUID]
         sar_fulfilled: set[UUID]
+        sar_overdue: set[UUID]
         litigation_holds: dict[UUID, datetime]
         disposed_at: datetime | None
 
@@ -435,6 +447,38 @@ class Case(Aggregate):
         self._require_in_force(restriction)
         self._lift(restriction_id, LiftCause.EARLY_LIFT,
                    require_reason(reason, "lifting a restriction"), stamp)
+
+    def extend_restriction(self, restriction_id: UUID, ends_on: date, reason: str,
+                           stamp: Stamp) -> None:
+        """Move an active restriction's end date later, or give an open-ended one an end date.
+
+        A manager's decision (organisation-wide: a senior manager's), with reasons, that owes
+        the customer a notice as a variation does. The new end date is after today and after
+        the current one: an earlier end is a lift or a review, and a restriction that has
+        reached its end date has ended, whether or not the expiry is recorded yet.
+        """
+        self._open_for(stamp, MANAGEMENT, "extend a restriction")
+        restriction = self._restriction(restriction_id)
+        if restriction.status != RestrictionStatus.ACTIVE:
+            raise RestrictionNotActive(
+                f"This restriction is {restriction.status}; only an active restriction can be "
+                "extended.")
+        if restriction.ends_on is not None and start_of(restriction.ends_on) <= stamp.recorded_at:
+            raise RestrictionNotActive(
+                f"This restriction reached its end date {restriction.ends_on}; it has ended "
+                "and cannot be extended. Decide a new restriction if one is needed.")
+        self._require_scope_authority(RestrictionTerms.from_dict(restriction.terms), stamp.actor)
+        self._require_not_conflicted(stamp.actor)
+        reason = require_reason(reason, "extending a restriction")
+        if ends_on <= uk_date(stamp.recorded_at):
+            raise EndDateInPast(f"The new end date {ends_on} must be after today.")
+        if restriction.ends_on is not None and ends_on <= restriction.ends_on:
+            raise EndDateNotLater(
+                f"The new end date {ends_on} must be after the current one "
+                f"({restriction.ends_on}); to end it sooner, lift it or review it.")
+        self._record(self.RestrictionExtended, stamp, restriction_id=restriction_id,
+                     ends_on=ends_on, previous_ends_on=restriction.ends_on,
+                     notice_id=self.new_id("notice"), reason=reason, evidence=[])
 
     # --- notices -------------------------------------------------------------------------
 
@@ -848,6 +892,72 @@ class Case(Aggregate):
         self._require_due(notice_overdue_at(self, notice_id, policy), stamp,
                           "the notice")
         self._record(self.NoticeOverdue, stamp, notice_id=notice_id)
+
+    def appeal_window_pending(self, restriction_id: UUID) -> bool:
+        """The restriction is in force, and its appeal window has not been recorded as closed
+        nor met by an appeal lodged in time (whether the window has started or not)."""
+        restriction = self._restriction(restriction_id)
+        return (restriction.in_force and not restriction.appeal_window_closed
+                and not any(a.restriction_id == restriction_id and not a.late
+                            for a in self.appeals.values()))
+
+    def close_appeal_window(self, restriction_id: UUID, stamp: Stamp,
+                            policy: PolicyValues) -> None:
+        """The window closed with no appeal lodged: recorded, and nothing else changes; a late
+        appeal is still recorded as late, for a senior manager to accept or a manager to
+        reject."""
+        self._open_for(stamp, CLOCK, "record that the appeal window closed", closed_ok=True)
+        if not self.appeal_window_pending(restriction_id):
+            return
+        closes = appeal_window_closes(self, restriction_id, policy)
+        if closes is None:
+            raise NotYetDue("The restriction's notice has not been sent, so its appeal window "
+                            "has not started.")
+        self._require_due(closes, stamp, "the close of the appeal window")
+        notice_id = self.restrictions[restriction_id].notice_id
+        self._record(self.AppealWindowClosed, stamp, restriction_id=restriction_id,
+                     notice_id=notice_id)
+
+    def remind_appeal_decision(self, appeal_id: UUID, stamp: Stamp,
+                               policy: PolicyValues) -> None:
+        self._open_for(stamp, CLOCK, "remind the decider of an appeal decision",
+                       closed_ok=True)
+        appeal = self._appeal(appeal_id)
+        if appeal.status != AppealStatus.LODGED or appeal.reminded or appeal.overdue:
+            return
+        remind_at = appeal_decision_reminder_at(self, appeal_id, policy)
+        due_on = appeal_decision_due_on(self, appeal_id, policy)
+        assert remind_at is not None and due_on is not None  # lodged: the clock has started
+        self._require_due(remind_at, stamp, "the appeal decision reminder")
+        self._record(self.AppealDecisionReminded, stamp, appeal_id=appeal_id, due_on=due_on)
+
+    def escalate_subject_access_overdue(self, request_id: UUID, stamp: Stamp) -> None:
+        """Not answered by its due date (the extended one, if extended): escalated once; an
+        extension recorded after the escalation does not undo it."""
+        self._open_for(stamp, CLOCK_OR_MANAGEMENT, "escalate an overdue subject access request",
+                       closed_ok=True)
+        if request_id not in self.subject_access_requests:
+            raise NotFound(f"There is no subject access request {request_id} on this case.")
+        if request_id in self.sar_fulfilled or request_id in self.sar_overdue:
+            return
+        self._require_due(subject_access_overdue_at(self, request_id), stamp,
+                          "the subject access response")
+        self._record(self.SubjectAccessOverdue, stamp, request_id=request_id,
+                     due_on=self.sar_due_on[request_id])
+
+    def escalate_ombudsman_overdue(self, matter_id: UUID, stamp: Stamp) -> None:
+        """An Ombudsman enquiry or order not closed by its due date: escalated once."""
+        self._open_for(stamp, CLOCK_OR_MANAGEMENT, "escalate an overdue Ombudsman matter",
+                       closed_ok=True)
+        matter = self._found(self.ombudsman, matter_id, "Ombudsman matter")
+        if matter_id in self.closed_ombudsman or matter.overdue:
+            return
+        due = ombudsman_overdue_at(self, matter_id)
+        if due is None:
+            raise NotYetDue("This Ombudsman matter has no due date.")
+        self._require_due(due, stamp, "the Ombudsman's due date")
+        self._record(self.OmbudsmanMatterOverdue, stamp, matter_id=matter_id,
+                     due_on=matter.due_on)
 
     # --- rules shared by the commands ----------------------------------------------------
 

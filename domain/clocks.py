@@ -11,20 +11,22 @@ because a later event moved the date: recompute with the function and sleep agai
 | --- | --- | --- | --- |
 | review due | RestrictionApproved, ImmediateRestrictionRatified, ReviewCompleted (continue/vary), AppealDecided (varied) | ``review_due_at`` | ``mark_review_due(case_id, restriction_id)`` |
 | review overdue | ReviewDue | ``review_overdue_at`` | ``escalate_review_overdue(case_id, restriction_id)`` (lifts too when ``overdue_review_action`` is ``lift``) |
-| restriction expiry | RestrictionApproved / ImmediateRestrictionImposed with ``ends_on`` | ``expiry_at`` | ``expire_restriction(case_id, restriction_id)`` |
+| restriction expiry | RestrictionApproved / ImmediateRestrictionImposed with ``ends_on``; moved by RestrictionExtended | ``expiry_at`` | ``expire_restriction(case_id, restriction_id)`` |
 | ratification | ImmediateRestrictionImposed | ``ratification_overdue_at`` | ``escalate_ratification_overdue(case_id, restriction_id)`` |
-| appeal window | NoticeSent (for a restriction notice) | ``appeal_window_closes`` | none: lodging checks it (a late appeal is flagged) |
+| appeal window | NoticeSent (for a restriction notice); stopped by AppealLodged (in time) | ``appeal_window_closes`` | ``close_appeal_window(case_id, restriction_id)`` (system only; records AppealWindowClosed; lodging still checks the window itself and flags a late appeal, which a senior manager may accept) |
+| appeal decision reminder | AppealLodged (not late), LateAppealAccepted | ``appeal_decision_reminder_at`` (``appeal_decision_reminder`` working days before ``appeal_decision_due_on``, never before the clock started) | ``remind_appeal_decision(case_id, appeal_id)`` (system only) |
 | appeal decision | AppealLodged (not late), LateAppealAccepted | ``appeal_decision_overdue_at`` | ``mark_appeal_overdue(case_id, appeal_id)`` |
 | warning lapse | WarningGiven; restarted by IncidentRecorded | ``warning_lapses_at`` | ``lapse_warning(case_id, warning_id)`` |
-| notice dispatch | any event with a ``notice_id`` (warnings, decisions, review and appeal outcomes, lifts, expiry) | ``notice_overdue_at`` | ``escalate_notice_overdue(case_id, notice_id)`` |
-| Ombudsman due date | OmbudsmanContacted with ``due_on`` | ``ombudsman_due_at`` | none yet (work queue; overrides the normal schedule) |
-| subject access request | SubjectAccessRequested | ``subject_access_due_on`` | none yet (work queue) |
+| notice dispatch | any event with a ``notice_id`` (warnings, decisions, review and appeal outcomes, extensions, lifts, expiry) | ``notice_overdue_at`` | ``escalate_notice_overdue(case_id, notice_id)`` |
+| Ombudsman due date | OmbudsmanContacted with ``due_on``; stopped by OmbudsmanMatterClosed | ``ombudsman_overdue_at`` (end of ``due_on``; ``ombudsman_due_at`` is its start) | ``escalate_ombudsman_overdue(case_id, matter_id)`` |
+| subject access request | SubjectAccessRequested; moved by SubjectAccessExtended; stopped by SubjectAccessFulfilled | ``subject_access_overdue_at`` (end of the recorded ``due_on``, i.e. ``subject_access_due_on`` with the extension) | ``escalate_subject_access_overdue(case_id, request_id)`` |
 | retention | CaseClosed (``retain_until``) | ``start_of(case.retain_until)`` | disposal: a later issue |
 
 Clocks stop when their fact is recorded (e.g. RestrictionLifted/Expired stop review and
 expiry clocks; AppealDecided stops the appeal clock; NoticeSent stops the notice clock).
-Suggested workflow ids: ``restriction-<restriction_id>``, ``appeal-<appeal_id>``,
-``warning-<warning_id>``, ``notice-<notice_id>`` (no personal data).
+Workflow ids: ``restriction-<restriction_id>`` (ratification, review, expiry, appeal window),
+``appeal-<appeal_id>`` (reminder, decision), ``warning-<warning_id>``, ``notice-<notice_id>``,
+``sar-<request_id>``, ``ombudsman-<matter_id>`` (opaque ids: no personal data).
 """
 
 from __future__ import annotations
@@ -86,12 +88,38 @@ def appeal_window_closes(case: Case, restriction_id: UUID,
     return end_of(_after(case, notice.sent_at, Setting.APPEAL_WINDOW, organisation))
 
 
-def appeal_decision_overdue_at(case: Case, appeal_id: UUID,
-                               organisation: PolicyValues) -> datetime | None:
+def appeal_decision_due_on(case: Case, appeal_id: UUID,
+                           organisation: PolicyValues) -> date | None:
+    """The last day for the decision: the decision period from receipt (or late acceptance).
+
+    None for a late appeal not yet accepted: its clock has not started.
+    """
     started = case.appeals[appeal_id].clock_from
     if started is None:
         return None
-    return end_of(_after(case, started, Setting.APPEAL_DECISION, organisation))
+    return _after(case, started, Setting.APPEAL_DECISION, organisation)
+
+
+def appeal_decision_overdue_at(case: Case, appeal_id: UUID,
+                               organisation: PolicyValues) -> datetime | None:
+    due_on = appeal_decision_due_on(case, appeal_id, organisation)
+    return None if due_on is None else end_of(due_on)
+
+
+def appeal_decision_reminder_at(case: Case, appeal_id: UUID,
+                                organisation: PolicyValues) -> datetime | None:
+    """Start of the day the reminder period before the decision's last day.
+
+    Never before the decision clock started: with a reminder period as long as the decision
+    period, the reminder goes when the appeal is received (or accepted as late).
+    """
+    appeal = case.appeals[appeal_id]
+    due_on = appeal_decision_due_on(case, appeal_id, organisation)
+    if due_on is None or appeal.clock_from is None:
+        return None
+    policy = case.policy(organisation)
+    remind_on = policy.calendar.before(due_on, policy.period(Setting.APPEAL_DECISION_REMINDER))
+    return max(start_of(remind_on), appeal.clock_from)
 
 
 def warning_lapses_at(case: Case, warning_id: UUID, organisation: PolicyValues) -> datetime:
@@ -107,6 +135,16 @@ def notice_overdue_at(case: Case, notice_id: UUID, organisation: PolicyValues) -
     return end_of(_after(case, owed, Setting.NOTICE_DISPATCH, organisation))
 
 
+def subject_access_overdue_at(case: Case, request_id: UUID) -> datetime:
+    """End of the day the response is due, as recorded with the request or its extension.
+
+    The recorded date is ``subject_access_due_on`` at receipt (``extended=True`` after an
+    extension): a statutory deadline the customer was told, so a later change of the
+    organisation's settings does not move it.
+    """
+    return end_of(case.sar_due_on[request_id])
+
+
 def subject_access_due_on(case: Case, request_id: UUID, organisation: PolicyValues,
                           extended: bool = False) -> date:
     due = _after(case, case.subject_access_requests[request_id], Setting.SAR_RESPONSE,
@@ -117,3 +155,9 @@ def subject_access_due_on(case: Case, request_id: UUID, organisation: PolicyValu
 def ombudsman_due_at(case: Case, matter_id: UUID) -> datetime | None:
     due_on = case.ombudsman[matter_id].due_on
     return None if due_on is None else start_of(due_on)
+
+
+def ombudsman_overdue_at(case: Case, matter_id: UUID) -> datetime | None:
+    """End of the Ombudsman's due date: from then on the matter is overdue."""
+    due_on = case.ombudsman[matter_id].due_on
+    return None if due_on is None else end_of(due_on)

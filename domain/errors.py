@@ -150,6 +150,16 @@ class ReviewDateBeyondMaximum(InvalidInput):
     code = "review-date-beyond-maximum"
 
 
+class EndDateInPast(InvalidInput):
+    code = "end-date-in-past"
+
+
+class EndDateNotLater(InvalidInput):
+    """An extension moves the end date later; an earlier end is a lift or a review."""
+
+    code = "end-date-not-later"
+
+
 # --- state of the case -----------------------------------------------------------------------
 
 class WrongState(DomainError):

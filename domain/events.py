@@ -107,6 +107,7 @@ class Opened(CaseEvent, Aggregate.Created):
         case.sar_due_on = {}
         case.sar_extended = set()
         case.sar_fulfilled = set()
+        case.sar_overdue = set()
         case.litigation_holds = {}
         case.disposed_at = None
         super().apply(aggregate)
@@ -346,6 +347,30 @@ class AppealOverdue(CaseEvent):
     def change(self, case: Any) -> None:
         case.appeals[self.appeal_id].overdue = True
 
+class AppealDecisionReminded(CaseEvent):
+    """The decision is due soon: a reminder a set number of working days before it is due."""
+
+    TOPIC = "upc.case:Case.AppealDecisionReminded"
+    appeal_id: UUID
+    due_on: date  # the last day for the decision
+
+    def change(self, case: Any) -> None:
+        case.appeals[self.appeal_id].reminded = True
+
+class AppealWindowClosed(CaseEvent):
+    """The appeal window of the restriction's notice closed with no appeal lodged.
+
+    A fact for the record and the work queues: a late appeal can still be lodged (and
+    accepted by a senior manager with reasons).
+    """
+
+    TOPIC = "upc.case:Case.AppealWindowClosed"
+    restriction_id: UUID
+    notice_id: UUID
+
+    def change(self, case: Any) -> None:
+        case.restrictions[self.restriction_id].appeal_window_closed = True
+
 class AppealDecided(DecisionEvent):
     TOPIC = "upc.case:Case.AppealDecided"
     appeal_id: UUID
@@ -412,6 +437,21 @@ class RestrictionLifted(DecisionEvent):
         restriction.status = RestrictionStatus.LIFTED.value
         restriction.lift_notice_id = self.notice_id
         _owe_notice(case, self.notice_id, NoticeKind.LIFT, self.restriction_id,
+                    self.recorded_at)
+
+class RestrictionExtended(DecisionEvent):
+    """A manager moved the end date later (or gave an open-ended restriction one); the
+    customer is owed a notice of the change, as for a variation."""
+
+    TOPIC = "upc.case:Case.RestrictionExtended"
+    restriction_id: UUID
+    ends_on: date
+    previous_ends_on: date | None
+    notice_id: UUID
+
+    def change(self, case: Any) -> None:
+        case.restrictions[self.restriction_id].ends_on = self.ends_on
+        _owe_notice(case, self.notice_id, NoticeKind.VARIATION, self.restriction_id,
                     self.recorded_at)
 
 class RestrictionExpired(CaseEvent):
@@ -505,6 +545,16 @@ class SubjectAccessFulfilled(CaseEvent):
     def change(self, case: Any) -> None:
         case.sar_fulfilled.add(self.request_id)
 
+class SubjectAccessOverdue(CaseEvent):
+    """The response was not sent by its due date (the extended one, if extended)."""
+
+    TOPIC = "upc.case:Case.SubjectAccessOverdue"
+    request_id: UUID
+    due_on: date
+
+    def change(self, case: Any) -> None:
+        case.sar_overdue.add(self.request_id)
+
 class RestrictionComplaintResolved(CaseEvent):
     TOPIC = "upc.case:Case.RestrictionComplaintResolved"
     complaint_id: UUID
@@ -518,6 +568,16 @@ class OmbudsmanMatterClosed(CaseEvent):
 
     def change(self, case: Any) -> None:
         case.closed_ombudsman.add(self.matter_id)
+
+class OmbudsmanMatterOverdue(CaseEvent):
+    """An Ombudsman enquiry or order passed its due date before the matter was closed."""
+
+    TOPIC = "upc.case:Case.OmbudsmanMatterOverdue"
+    matter_id: UUID
+    due_on: date
+
+    def change(self, case: Any) -> None:
+        case.ombudsman[self.matter_id].overdue = True
 
 class LegalHoldPlaced(DecisionEvent):
     """A litigation hold: the case is kept past its retention date until released."""

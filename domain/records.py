@@ -66,6 +66,7 @@ class Restriction:
     review_overdue: bool = False
     ratification_overdue: bool = False
     lift_notice_id: UUID | None = None
+    appeal_window_closed: bool = False  # closed with no appeal lodged in time
 
     @property
     def in_force(self) -> bool:
@@ -88,6 +89,7 @@ class Appeal:
     outcome: str | None = None
     decider_id: str | None = None
     overdue: bool = False
+    reminded: bool = False  # the decider was reminded before the decision fell due
 
 
 @dataclass
@@ -114,3 +116,4 @@ class OmbudsmanMatter:
     reference: str
     due_on: date | None
     received_at: datetime
+    overdue: bool = False  # its due date passed before it was closed

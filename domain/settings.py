@@ -30,6 +30,7 @@ SETTINGS_ID: UUID = uuid5(NAMESPACE_URL, "urn:upc:policy-settings")
 class Setting(StrEnum):
     APPEAL_WINDOW = "appeal_window"
     APPEAL_DECISION = "appeal_decision"
+    APPEAL_DECISION_REMINDER = "appeal_decision_reminder"
     FIRST_REVIEW = "first_review"
     REVIEW_MAXIMUM = "review_maximum"
     REVIEW_OVERDUE_ESCALATION = "review_overdue_escalation"
@@ -49,6 +50,8 @@ _SETTING_NAMES = frozenset(s.value for s in Setting)
 SEED: Mapping[Setting, str] = {
     Setting.APPEAL_WINDOW: "20 working_days",
     Setting.APPEAL_DECISION: "10 working_days",
+    # How long before the appeal decision falls due the deciding senior manager is reminded.
+    Setting.APPEAL_DECISION_REMINDER: "2 working_days",
     Setting.FIRST_REVIEW: "3 months",
     Setting.REVIEW_MAXIMUM: "6 months",
     Setting.REVIEW_OVERDUE_ESCALATION: "5 working_days",
