@@ -24,16 +24,22 @@ from workflows.launch import (
 from workflows.notice import activities as notice_activities
 from workflows.notice import routes as notice_routes
 from workflows.notice.workflows import NoticeWorkflow
+from workflows.ombudsman import activities as ombudsman_activities
+from workflows.ombudsman import routes as ombudsman_routes
+from workflows.ombudsman.workflows import OmbudsmanWorkflow
 from workflows.restriction import activities as restriction_activities
 from workflows.restriction import routes as restriction_routes
 from workflows.restriction.workflows import RestrictionWorkflow
+from workflows.subject_access import activities as subject_access_activities
+from workflows.subject_access import routes as subject_access_routes
+from workflows.subject_access.workflows import SubjectAccessWorkflow
 from workflows.warning import activities as warning_activities
 from workflows.warning import routes as warning_routes
 from workflows.warning.workflows import WarningWorkflow
 
 #: Workflow classes the worker registers.
 WORKFLOWS: list[type] = [RestrictionWorkflow, AppealWorkflow, WarningWorkflow, NoticeWorkflow,
-                         DisposalWorkflow]
+                         SubjectAccessWorkflow, OmbudsmanWorkflow, DisposalWorkflow]
 
 #: Factories of activity callables, given the case service the activities act through.
 ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] = [
@@ -41,6 +47,8 @@ ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] 
     appeal_activities.activities,
     warning_activities.activities,
     notice_activities.activities,
+    subject_access_activities.activities,
+    ombudsman_activities.activities,
     disposal_activities.activities,
 ]
 
@@ -50,6 +58,8 @@ OPEN_WORKFLOWS: dict[str, Callable[[Case], list[str]]] = {
     "appeal": appeal_routes.open_workflow_ids,
     "warning": warning_routes.open_workflow_ids,
     "notice": notice_routes.open_workflow_ids,
+    "sar": subject_access_routes.open_workflow_ids,
+    "ombudsman": ombudsman_routes.open_workflow_ids,
 }
 
 
@@ -80,8 +90,9 @@ def _merge(tables: Iterable[Mapping[str, Route]]) -> dict[str, Route]:
 #: Event topic -> function turning that event into the Temporal actions it implies.
 ROUTES: dict[str, Route] = _merge([
     restriction_routes.ROUTES, appeal_routes.ROUTES, warning_routes.ROUTES,
-    notice_routes.ROUTES, {ev.SettingOverridden.TOPIC: setting_overridden,
-                           PolicySettings.Changed.TOPIC: organisation_setting_changed},
+    notice_routes.ROUTES, subject_access_routes.ROUTES, ombudsman_routes.ROUTES,
+    {ev.SettingOverridden.TOPIC: setting_overridden,
+     PolicySettings.Changed.TOPIC: organisation_setting_changed},
 ])
 
 

@@ -192,7 +192,9 @@ CAPTURE = "UPC_CAPTURE_HISTORIES"
 def case_workflow_ids(case: Case) -> list[str]:
     return [
         *(f"restriction-{i}" for i in case.restrictions), *(f"appeal-{i}" for i in case.appeals),
-        *(f"warning-{i}" for i in case.warnings), *(f"notice-{i}" for i in case.notices)]
+        *(f"warning-{i}" for i in case.warnings), *(f"notice-{i}" for i in case.notices),
+        *(f"sar-{i}" for i in case.subject_access_requests),
+        *(f"ombudsman-{i}" for i in case.ombudsman)]
 
 
 async def capture_histories(client: Client, case: Case, folder: Path) -> None:

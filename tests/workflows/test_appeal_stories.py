@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from domain.calendar import end_of, uk_date
+from datetime import timedelta
+
+from temporalio.client import WorkflowExecutionStatus
+
+from domain.calendar import end_of, start_of, uk_date
+from domain.clocks import appeal_decision_due_on, appeal_window_closes
 from tests.unit.domain.story import CASEWORKER, MANAGER_2, SENIOR, SENIOR_2
 from tests.workflows.conftest import Clockwork
+from workflows.restriction.workflows import RestrictionWorkflow
 
 
 async def active_restriction(cw: Clockwork):  # type: ignore[no-untyped-def]
@@ -88,6 +94,67 @@ async def test_a_late_appeal_accepted_by_a_senior_manager(clockwork: Clockwork) 
                 reason="the restriction is proportionate")
     await cw.settle()
     assert (await cw.until_closed(f"appeal-{aid}")).outcome == "dismissed"
-    assert [f.name for f in cw.facts() if f.actor_role == "system"] == ["AppealOverdue"]
+    # The window closed unappealed (which did not stop the late appeal), then the accepted
+    # appeal's decider was reminded before the decision fell overdue.
+    assert [f.name for f in cw.facts() if f.actor_role == "system"] == [
+        "AppealWindowClosed", "AppealDecisionReminded", "AppealOverdue"]
     assert cw.facts("NoticeSent")  # CASEWORKER sent the restriction notice
     assert CASEWORKER.user_id in {f.fields["actor_id"] for f in cw.facts("NoticeSent")}
+
+
+async def test_the_decider_is_reminded_before_the_decision_falls_due(
+        clockwork: Clockwork) -> None:
+    cw = clockwork
+    await active_restriction(cw)
+    await cw.sleep(days=1)
+    aid = cw.story.lodge_appeal()
+    organisation = cw.app.policy_values()
+    due_on = appeal_decision_due_on(cw.story.case, aid, organisation)
+    assert due_on is not None
+    calendar = organisation.calendar
+    await cw.sleep_until(start_of(due_on))
+
+    (reminded,) = await cw.until_fact("AppealDecisionReminded")
+    assert reminded.occurred_at == start_of(calendar.subtract_working_days(due_on, 2))
+    assert (reminded.actor_role, reminded.fields["due_on"]) == ("system", due_on)
+    assert cw.facts("AppealOverdue") == []  # reminded, not yet overdue
+    await cw.sleep(days=5)
+    (overdue,) = await cw.until_fact("AppealOverdue")
+    assert overdue.occurred_at == end_of(due_on)
+    assert len(cw.facts("AppealDecisionReminded")) == 1
+
+
+async def test_the_appeal_window_closes_unappealed_and_a_late_appeal_still_comes_in(
+        clockwork: Clockwork) -> None:
+    cw = clockwork
+    rid = await active_restriction(cw)
+    closes = appeal_window_closes(cw.story.case, rid, cw.app.policy_values())
+    assert closes is not None
+    await cw.sleep_until(closes + timedelta(days=2))
+
+    (closed,) = await cw.until_fact("AppealWindowClosed")
+    assert (closed.occurred_at, closed.actor_role) == (closes, "system")
+    assert closed.fields["notice_id"] == cw.story.case.restrictions[rid].notice_id
+    aid = cw.story.lodge_appeal()
+    assert cw.story.case.appeals[aid].late
+    cw.story.do("accept_late_appeal", SENIOR_2, appeal_id=aid, reason="the customer was abroad")
+    await cw.settle()
+    assert await cw.status(f"restriction-{rid}") is WorkflowExecutionStatus.RUNNING
+    assert len(cw.facts("AppealWindowClosed")) == 1
+
+
+async def test_no_window_close_once_an_appeal_is_lodged_in_time(clockwork: Clockwork) -> None:
+    cw = clockwork
+    rid = await active_restriction(cw)
+    await cw.sleep(days=3)
+    aid = cw.story.lodge_appeal()
+    cw.story.do("decide_appeal", SENIOR, appeal_id=aid, outcome="dismissed",
+                reason="the restriction is proportionate")
+    cw.story.send_owed_notices()
+    await cw.settle()
+    schedule = await cw.client.get_workflow_handle(f"restriction-{rid}").query(
+        RestrictionWorkflow.schedule)
+    review_on = cw.story.case.restrictions[rid].review_date
+    assert review_on is not None and schedule.next_due == start_of(review_on)
+    await cw.sleep(days=40)
+    assert cw.facts("AppealWindowClosed") == []

@@ -172,3 +172,39 @@ async def test_a_long_history_continues_as_new_and_keeps_its_clocks(
     assert review_on is not None
     await cw.sleep_until(start_of(review_on) + timedelta(hours=1))
     assert len(await cw.until_fact("ReviewDue")) == 1
+
+
+async def test_an_extension_moves_the_expiry_and_owes_a_notice(clockwork: Clockwork) -> None:
+    cw = clockwork
+    story = cw.story
+    story.record_incident()
+    story.ready()
+    first_end = story.today + timedelta(days=40)
+    case = story.do("propose_restriction", CASEWORKER, terms=TERMS, evidence=[story.incident],
+                    reason="abuse continued after the warning",
+                    review_date=story.today + timedelta(days=90), ends_on=first_end)
+    rid = next(iter(case.restrictions))
+    story.do("approve_restriction", MANAGER, restriction_id=rid,
+             reason="proportionate to the abuse recorded")
+    story.send_owed_notices()
+    await cw.sleep(days=20)
+
+    new_end = story.today + timedelta(days=50)  # day 70: before the review on day 90
+    case = story.do("extend_restriction", MANAGER_2, restriction_id=rid, ends_on=new_end,
+                    reason="breaches of terms continue")
+    (extension_notice,) = [n.notice_id for n in case.notices.values() if n.sent_at is None]
+    await cw.settle()
+    assert await cw.status(f"notice-{extension_notice}") is not None  # its dispatch clock
+    story.send_owed_notices()
+    await cw.sleep_until(start_of(first_end) + timedelta(days=1))
+    await cw.settle()
+    assert cw.facts("RestrictionExpired") == []  # the old end date passed: still in force
+    schedule = await cw.client.get_workflow_handle(f"restriction-{rid}").query(
+        RestrictionWorkflow.schedule)
+    assert schedule.next_due == start_of(new_end)
+
+    await cw.sleep_until(start_of(new_end) + timedelta(hours=1))
+    (expired,) = await cw.until_fact("RestrictionExpired")
+    assert expired.occurred_at == start_of(new_end)
+    assert (await cw.until_closed(f"restriction-{rid}")).outcome == "expired"
+    assert cw.facts("ReviewDue") == []

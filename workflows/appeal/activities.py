@@ -1,4 +1,5 @@
-"""The appeal's clock, read from its events: the decision falling overdue."""
+"""The appeal's clocks, read from its events: the reminder before the decision is due, and
+the decision falling overdue."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from temporalio import activity
 
 from domain.application import CaseService
 from domain.case import Case
-from domain.clocks import appeal_decision_overdue_at
+from domain.clocks import appeal_decision_overdue_at, appeal_decision_reminder_at
 from domain.settings import PolicyValues
 from domain.vocabulary import AppealStatus
 from workflows.firing import ClockFiring, OpenClock
@@ -32,13 +33,18 @@ def appeal_clocks(case: Case, appeal_id: UUID,
     if appeal.status != AppealStatus.LODGED or appeal.overdue:
         return []
     due = appeal_decision_overdue_at(case, appeal_id, organisation)
-    if due is None:
+    remind_at = appeal_decision_reminder_at(case, appeal_id, organisation)
+    if due is None or remind_at is None:
         return []
+
+    def remind(stamp: Any) -> None:
+        case.remind_appeal_decision(appeal_id, stamp, organisation)
 
     def fire(stamp: Any) -> None:
         case.mark_appeal_overdue(appeal_id, stamp, organisation)
 
-    return [OpenClock(due, "AppealOverdue", fire)]
+    clocks = [] if appeal.reminded else [OpenClock(remind_at, "AppealDecisionReminded", remind)]
+    return [*clocks, OpenClock(due, "AppealOverdue", fire)]
 
 
 def appeal_closed(case: Case, appeal_id: UUID) -> str | None:

@@ -23,7 +23,8 @@ def lodged(event: Any) -> Sequence[LaunchAction]:
 ROUTES = {
     ev.AppealLodged.TOPIC: lodged,
     **dict.fromkeys([ev.LateAppealAccepted.TOPIC, ev.LateAppealRejected.TOPIC,
-                     ev.AppealOverdue.TOPIC, ev.AppealDecided.TOPIC], changed(CLOCK)),
+                     ev.AppealDecisionReminded.TOPIC, ev.AppealOverdue.TOPIC,
+                     ev.AppealDecided.TOPIC], changed(CLOCK)),
 }
 
 OPEN = (AppealStatus.LODGED, AppealStatus.LATE_AWAITING_DECISION)

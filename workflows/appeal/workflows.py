@@ -17,7 +17,8 @@ CLOCK = ClockKind(kind="appeal", workflow="AppealWorkflow", id_field="appeal_id"
 
 @workflow.defn(name=CLOCK.workflow)
 class AppealWorkflow(ClockWorkflow):
-    """The decision due date and its overdue escalation; the decision reaches the restriction.
+    """The decision reminder, due date and overdue escalation; the decision reaches the
+    restriction.
 
     A late appeal waits, without a clock, for a senior manager to accept it (the decision
     clock starts then) or for it to be rejected as late (the workflow ends).

@@ -13,7 +13,8 @@ from workflows.notice.workflows import CLOCK
 
 #: Events that owe a notice (each carries the new ``notice_id``).
 DECISIONS = (ev.WarningGiven, ev.RestrictionApproved, ev.ImmediateRestrictionImposed,
-             ev.ReviewCompleted, ev.AppealDecided, ev.RestrictionLifted, ev.RestrictionExpired)
+             ev.ReviewCompleted, ev.AppealDecided, ev.RestrictionExtended, ev.RestrictionLifted,
+             ev.RestrictionExpired)
 
 
 def owed(event: Any) -> Sequence[LaunchAction]:

@@ -1,4 +1,5 @@
-"""The restriction's clocks, read from its events: ratification, review, escalation, expiry."""
+"""The restriction's clocks, read from its events: ratification, review, escalation, expiry,
+and the close of the appeal window of its notice."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ from temporalio import activity
 
 from domain.application import CaseService
 from domain.case import Case
-from domain.clocks import expiry_at, ratification_overdue_at, review_due_at, review_overdue_at
+from domain.clocks import (
+    appeal_window_closes,
+    expiry_at,
+    ratification_overdue_at,
+    review_due_at,
+    review_overdue_at,
+)
 from domain.settings import PolicyValues
 from domain.vocabulary import RestrictionStatus
 from workflows.firing import ClockFiring, OpenClock
@@ -51,6 +58,12 @@ def restriction_clocks(case: Case, restriction_id: UUID,
             clocks.append(OpenClock(
                 review_overdue_at(case, restriction_id, organisation), "ReviewOverdue",
                 _with_policy(case.escalate_review_overdue, restriction_id, organisation)))
+    if case.appeal_window_pending(restriction_id):
+        closes = appeal_window_closes(case, restriction_id, organisation)
+        if closes is not None:  # None until the restriction's notice is sent
+            clocks.append(OpenClock(
+                closes, "AppealWindowClosed",
+                _with_policy(case.close_appeal_window, restriction_id, organisation)))
     # At one instant an expiry goes first: a restriction that has ended needs no review.
     order = {"RestrictionExpired": 0}
     return sorted(clocks, key=lambda c: (c.due_at, order.get(c.fact, 1)))

@@ -7,7 +7,7 @@ from typing import Any
 
 from domain import events as ev
 from domain.case import Case
-from workflows.launch import LaunchAction, changed, start
+from workflows.launch import LaunchAction, SignalOpenClocks, changed, event_ref, start
 from workflows.restriction.activities import RestrictionInput
 from workflows.restriction.workflows import CLOCK
 
@@ -17,6 +17,12 @@ def decided(event: Any) -> Sequence[LaunchAction]:
                                                 restriction_id=event.restriction_id))
 
 
+def notice_sent(event: Any) -> Sequence[LaunchAction]:
+    """A restriction's notice opens its appeal window (which notice it was is read from the
+    case when the action runs: every open restriction clock of the case re-reads)."""
+    return [SignalOpenClocks(event.originator_id, event_ref(event), frozenset({CLOCK.kind}))]
+
+
 ROUTES = {
     ev.RestrictionApproved.TOPIC: decided,
     ev.ImmediateRestrictionImposed.TOPIC: decided,
@@ -24,8 +30,12 @@ ROUTES = {
     # a manager may record them first.
     **dict.fromkeys([ev.ImmediateRestrictionRatified.TOPIC, ev.RatificationOverdue.TOPIC,
                      ev.ReviewDue.TOPIC, ev.ReviewOverdue.TOPIC, ev.ReviewCompleted.TOPIC,
-                     ev.RestrictionLifted.TOPIC, ev.RestrictionExpired.TOPIC],
+                     ev.RestrictionLifted.TOPIC, ev.RestrictionExpired.TOPIC,
+                     ev.RestrictionExtended.TOPIC, ev.AppealWindowClosed.TOPIC,
+                     # an appeal lodged in time stops the appeal window's clock
+                     ev.AppealLodged.TOPIC],
                     changed(CLOCK)),
+    ev.NoticeSent.TOPIC: notice_sent,
 }
 
 

@@ -15,11 +15,13 @@ CLOCK = ClockKind(kind="restriction", workflow="RestrictionWorkflow",
 
 @workflow.defn(name=CLOCK.workflow)
 class RestrictionWorkflow(ClockWorkflow):
-    """Ratification deadline, review due, review overdue (escalate or lift), expiry.
+    """Ratification deadline, review due, review overdue (escalate or lift), expiry, and the
+    appeal window closing with no appeal lodged.
 
     Started when a restriction is approved or imposed; a ratification, a review (continue or
-    vary), an appeal decision or a setting change re-reads the dates; a lift or the expiry
-    ends it.
+    vary), an extension, its notice being sent, an appeal, an appeal decision or a setting
+    change re-reads the dates; a lift or the expiry ends it. (The clocks are computed by the
+    activity, so new clocks change no workflow code: histories replay unchanged.)
     """
 
     @workflow.run
