@@ -62,6 +62,7 @@ ROUTE_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", f"{C}/restrictions/{{restriction_id}}/decision"): MANAGEMENT,
     ("POST", f"{C}/restrictions/{{restriction_id}}/ratification"): SENIOR,
     ("POST", f"{C}/restrictions/{{restriction_id}}/lift"): MANAGEMENT,
+    ("POST", f"{C}/restrictions/{{restriction_id}}/extension"): MANAGEMENT,
     ("POST", f"{C}/restrictions/{{restriction_id}}/reviews"): MANAGEMENT,
     ("POST", f"{C}/restrictions/{{restriction_id}}/appeals"): MANAGEMENT,
     ("POST", f"{C}/restrictions/{{restriction_id}}/complaints"): FRONT_LINE,

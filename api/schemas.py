@@ -256,6 +256,14 @@ class LiftRestriction(Command):
     model_config = example(reason="No further incidents for two months.")
 
 
+class ExtendRestriction(Command):
+    ends_on: date = Field(description="the new end date: after today and after the current "
+                                      "one (an earlier end is a lift or a review)")
+    reason: Reason
+    model_config = example(ends_on="2027-05-26",
+                           reason="Breaches of the terms continued this quarter.")
+
+
 class CompleteReview(Command):
     outcome: ReviewOutcome
     reason: Reason

@@ -1,5 +1,6 @@
-"""Restrictions: proposal, decision, immediate restriction and ratification, review, lift,
-the customer's appeal and complaints, and the notices every decision owes the customer."""
+"""Restrictions: proposal, decision, immediate restriction and ratification, review,
+extension, lift, the customer's appeal and complaints, and the notices every decision owes
+the customer."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from api.routes import CASE, guarded_router
 from api.schemas import (
     CompleteReview,
     DecideRestriction,
+    ExtendRestriction,
     ImposeImmediateRestriction,
     LiftRestriction,
     LodgeAppeal,
@@ -96,6 +98,17 @@ def lift(case_id: UUID, restriction_id: UUID, body: LiftRestriction, ctx: Comman
     case = ctx.run(lambda **o: ctx.service.lift_restriction(
         case_id, ctx.actor, restriction_id=restriction_id, reason=body.reason,
         occurred_at=body.occurred_at, **o))
+    return recorded(ctx, case, response)
+
+
+@router.post(f"{R}/extension", response_model=Recorded,
+             summary="Extend an active restriction: a later end date, with reasons (owes the "
+                     "customer a notice, as a variation does)")
+def extend(case_id: UUID, restriction_id: UUID, body: ExtendRestriction, ctx: Command,
+           response: Response) -> Recorded:
+    case = ctx.run(lambda **o: ctx.service.extend_restriction(
+        case_id, ctx.actor, restriction_id=restriction_id, ends_on=body.ends_on,
+        reason=body.reason, occurred_at=body.occurred_at, **o))
     return recorded(ctx, case, response)
 
 

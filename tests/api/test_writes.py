@@ -243,3 +243,33 @@ def test_opening_the_same_customer_twice_is_a_409_problem(client: TestClient) ->
                        headers=auth("caseworker")).status_code == 201
     again = client.post("/api/v1/cases", json={"customer_ref": ref}, headers=auth("caseworker"))
     assert again.status_code == 409 and again.json()["type"].endswith("/case-already-open")
+
+
+def test_extending_a_restriction_over_http(client: TestClient, stage: Stage) -> None:
+    built = stage.active()
+    path = f"{built.path}/restrictions/{built.restriction}/extension"
+    later = review_date(120).isoformat()
+    reply = client.post(path, json={"ends_on": later, "reason": "Breaches continue."},
+                        headers=auth("manager", "milo"))
+    assert reply.status_code == 200, reply.text
+    (event,) = reply.json()["events"]
+    assert event["type"] == "RestrictionExtended"
+    assert set(event["ids"]) == {"restriction_id", "notice_id"}  # a notice is owed
+
+    for ends_on, problem, status in ((review_date(100), "end-date-not-later", 422),
+                                     (now().date(), "end-date-in-past", 422)):
+        refused = client.post(path, json={"ends_on": ends_on.isoformat(), "reason": "R."},
+                              headers=auth("manager", "milo"))
+        assert refused.status_code == status, refused.text
+        assert refused.json()["type"].endswith(f"/{problem}")
+    blank = client.post(path, json={"ends_on": later, "reason": " "},
+                        headers=auth("manager", "milo"))
+    assert blank.status_code == 422
+
+    proposed = stage.proposed()
+    not_active = client.post(
+        f"{proposed.path}/restrictions/{proposed.restriction}/extension",
+        json={"ends_on": later, "reason": "R."}, headers=auth("manager", "milo"))
+    assert not_active.status_code == 409
+    assert not_active.json()["type"].endswith("/restriction-not-active")
+    assert events_of(client, built.path).count("RestrictionExtended") == 1
