@@ -21,6 +21,7 @@ from temporalio.client import Client
 
 from domain.application import CaseService
 from domain.calendar import start_of
+from domain.clocks import appeal_window_closes
 from tests.unit.domain.story import ADMIN, Clock, Story
 from upc.embedded import EmbeddedTemporal, temporal_cli
 from upc.preflight import free_port
@@ -77,6 +78,9 @@ async def test_a_decided_restriction_runs_on_the_dev_server(
             rid = story.ready().activate()
             review_on = story.case.restrictions[rid].review_date
             assert review_on is not None
+            # Its notice was sent: the first clock is the appeal window closing, then the review.
+            window_closes = appeal_window_closes(story.case, rid, app.policy_values())
+            assert window_closes is not None and window_closes < start_of(review_on)
             case_id = str(story.case_id)
 
             query = f'UpcCaseId = "{case_id}"'
@@ -86,13 +90,13 @@ async def test_a_decided_restriction_runs_on_the_dev_server(
 
             handle = dev_client.get_workflow_handle(f"restriction-{rid}")
             schedule = await eventually(lambda: handle.query(RestrictionWorkflow.schedule))
-            assert schedule.next_due == start_of(review_on)
+            assert schedule.next_due == window_closes
             history = await handle.fetch_history()
             timers = [e.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta()
                       for e in history.events
                       if e.event_type == EventType.EVENT_TYPE_TIMER_STARTED]
-            assert timers  # the review's timer, months long
-            assert abs(datetime.now(UTC) + timers[-1] - start_of(review_on)) < timedelta(minutes=1)
+            assert timers  # the appeal window's timer, weeks long
+            assert abs(datetime.now(UTC) + timers[-1] - window_closes) < timedelta(minutes=1)
 
             # What an operator types: the CLI finds it by the same search attribute.
             cli = await asyncio.to_thread(

@@ -18,7 +18,8 @@ from workflows.codec import data_converter
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
 
-CLOCKS = {"RestrictionWorkflow", "AppealWorkflow", "WarningWorkflow", "NoticeWorkflow"}
+CLOCKS = {"RestrictionWorkflow", "AppealWorkflow", "WarningWorkflow", "NoticeWorkflow",
+          "SubjectAccessWorkflow", "OmbudsmanWorkflow"}
 
 
 def test_every_clock_workflow_has_a_captured_history() -> None:
