@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -200,6 +200,3 @@ def decision_trail(app: Any, case_id: UUID) -> list[dict[str, Any]]:
             "detail": timeline_detail(event)})
     return trail
 
-
-def now() -> datetime:
-    return datetime.now(UTC)
