@@ -12,17 +12,18 @@ so the view writes only what a batch touched.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
-
 from functools import lru_cache
+from typing import Any
 
 from domain.calendar import Period, WorkingCalendar, uk_date
 from domain.vocabulary import Nation
 from domain.settings import PolicyValues, Setting
 
 State = dict[str, Any]
+log = logging.getLogger("upc.projections.case_fold")
 
 IN_FORCE = ("active", "awaiting_ratification")
 OPEN_APPEAL = ("lodged", "late_awaiting_decision")
@@ -56,6 +57,8 @@ class Changes:
     appeals: set[tuple[str, str]] = field(default_factory=set)
     notices: set[tuple[str, str]] = field(default_factory=set)
     warnings: set[tuple[str, str]] = field(default_factory=set)
+    subject_access: set[tuple[str, str]] = field(default_factory=set)
+    ombudsman: set[tuple[str, str]] = field(default_factory=set)
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # contact id -> row
     triages: dict[str, dict[str, Any]] = field(default_factory=dict)  # contact id -> triage
     reviews: list[dict[str, Any]] = field(default_factory=list)
@@ -72,6 +75,9 @@ def new_state(case_id: str) -> State:
         "notices": {}, "conflicted": [], "overrides": {}, "ombudsman": 0,
         "ombudsman_due_on": None, "complaints": 0, "subject_access_requests": 0,
         "tenancy_ended_on": None, "closed_at": None, "retain_until": None,
+        "owner": None, "subject_access": {}, "ombudsman_matters": {},
+        "open_complaints": [], "litigation_holds": [], "erased_subjects": [],
+        "disposed_at": None, "skipped": 0,
     }
 
 
@@ -99,12 +105,33 @@ class CaseFold:
     # --- the fold ----------------------------------------------------------------------
 
     def apply(self, state: State, event: Any, changes: Changes) -> None:
+        """Fold one event. Never raises for what the state cannot place (an unknown notice,
+        restriction or appeal id; an event type the view does not interpret): a view that
+        stalls on one odd event is worse than one missing a detail, so that part is logged
+        and skipped and the case's version still moves on."""
         handler = getattr(self, "_" + type(event).__name__, None)
         state["version"] = event.originator_version
         state["updated_at"] = ts(event.timestamp)
         changes.cases.add(state["case_id"])
-        if handler is not None:
+        if handler is None:
+            return
+        try:
             handler(state, event, changes)
+        except Exception:  # noqa: BLE001 - see the docstring: skip, never stall the view
+            state["skipped"] = state.get("skipped", 0) + 1
+            log.warning("case %s v%s: could not fold %s; skipped", state["case_id"],
+                        event.originator_version, type(event).__name__, exc_info=True)
+
+    @staticmethod
+    def _known(s: State, part: str, key: Any, e: Any) -> dict[str, Any] | None:
+        """The record ``key`` in ``s[part]``, or None (logged) when the state has no such
+        record: the event refers to something the view never saw."""
+        record = s[part].get(str(key))
+        if record is None:
+            s["skipped"] = s.get("skipped", 0) + 1
+            log.warning("case %s v%s: %s refers to an unknown %s %s; skipped",
+                        s["case_id"], e.originator_version, type(e).__name__, part, key)
+        return record
 
     def _Opened(self, s: State, e: Any, c: Changes) -> None:
         s["customer_ref"] = e.customer_ref
@@ -150,9 +177,10 @@ class CaseFold:
             self._decision(s, e, c, justification=e.behaviour_justification)
 
     def _WarningLapsed(self, s: State, e: Any, c: Changes) -> None:
-        wid = str(e.warning_id)
-        s["warnings"][wid]["lapsed"] = True
-        c.warnings.add((s["case_id"], wid))
+        w = self._known(s, "warnings", e.warning_id, e)
+        if w is not None:
+            w["lapsed"] = True
+            c.warnings.add((s["case_id"], str(e.warning_id)))
 
     def _CheckRecorded(self, s: State, e: Any, c: Changes) -> None:
         s["checks"][e.kind] = {"at": ts(e.occurred_at), "declined": e.customer_declined,
@@ -198,6 +226,7 @@ class CaseFold:
             "lift_cause": None, "review_due": False, "review_overdue": False,
             "review_overdue_on": None, "ratification_due_on": None,
             "ratification_overdue": False, "appeal_window_closes_on": None,
+            "appeal_window_closed": False,
         }
         c.restrictions.add((s["case_id"], rid))
 
@@ -209,37 +238,39 @@ class CaseFold:
 
     def _RestrictionApproved(self, s: State, e: Any, c: Changes) -> None:
         rid = str(e.restriction_id)
-        r = s["restrictions"][rid]
-        r.update(status="active", approver=e.actor_id, decided_at=ts(e.occurred_at),
-                 decided_version=e.originator_version, notice_id=str(e.notice_id))
-        self._set_review_date(s, r, e, e.review_date)
-        c.restrictions.add((s["case_id"], rid))
+        r = self._known(s, "restrictions", rid, e)
+        if r is not None:
+            r.update(status="active", approver=e.actor_id, decided_at=ts(e.occurred_at),
+                     decided_version=e.originator_version, notice_id=str(e.notice_id))
+            self._set_review_date(s, r, e, e.review_date)
+            c.restrictions.add((s["case_id"], rid))
         self._owe_notice(s, e, c, "restriction", rid, notice_id=e.notice_id)
         self._decision(s, e, c, justification=e.behaviour_justification)
 
     def _RestrictionRejected(self, s: State, e: Any, c: Changes) -> None:
-        rid = str(e.restriction_id)
-        s["restrictions"][rid].update(status="rejected", approver=e.actor_id,
-                                      ended_at=ts(e.occurred_at),
-                                      ended_version=e.originator_version)
-        c.restrictions.add((s["case_id"], rid))
+        r = self._known(s, "restrictions", e.restriction_id, e)
+        if r is not None:
+            r.update(status="rejected", approver=e.actor_id, ended_at=ts(e.occurred_at),
+                     ended_version=e.originator_version)
+            c.restrictions.add((s["case_id"], str(e.restriction_id)))
 
     def _ImmediateRestrictionRatified(self, s: State, e: Any, c: Changes) -> None:
         rid = str(e.restriction_id)
-        r = s["restrictions"][rid]
-        r.update(status="active", ratifier=e.actor_id, ratification_overdue=False)
-        self._set_review_date(s, r, e, e.review_date)
-        c.restrictions.add((s["case_id"], rid))
+        r = self._known(s, "restrictions", rid, e)
+        if r is not None:
+            r.update(status="active", ratifier=e.actor_id, ratification_overdue=False)
+            self._set_review_date(s, r, e, e.review_date)
+            c.restrictions.add((s["case_id"], rid))
         self._decision(s, e, c, justification=None)
 
     def _RatificationOverdue(self, s: State, e: Any, c: Changes) -> None:
-        rid = str(e.restriction_id)
-        s["restrictions"][rid]["ratification_overdue"] = True
-        c.restrictions.add((s["case_id"], rid))
+        self._flag(s, c, "restrictions", e.restriction_id, e, ratification_overdue=True)
 
     def _NoticeSent(self, s: State, e: Any, c: Changes) -> None:
         nid = str(e.notice_id)
-        n = s["notices"][nid]
+        n = self._known(s, "notices", nid, e)
+        if n is None:
+            return
         n.update(sent_at=ts(e.occurred_at), sent_version=e.originator_version,
                  format=e.format)
         c.notices.add((s["case_id"], nid))
@@ -249,9 +280,7 @@ class CaseFold:
             c.restrictions.add((s["case_id"], n["about"]))
 
     def _NoticeOverdue(self, s: State, e: Any, c: Changes) -> None:
-        nid = str(e.notice_id)
-        s["notices"][nid]["overdue"] = True
-        c.notices.add((s["case_id"], nid))
+        self._flag(s, c, "notices", e.notice_id, e, overdue=True)
 
     def _AppealLodged(self, s: State, e: Any, c: Changes) -> None:
         aid = str(e.appeal_id)
@@ -264,40 +293,35 @@ class CaseFold:
             "decision_due_on": self.due(s, clock_from, Setting.APPEAL_DECISION)
             if clock_from else None,
             "outcome": None, "decider": None, "decided_at": None, "decided_version": None,
-            "decider_involved": False, "overdue": False,
+            "decider_involved": False, "overdue": False, "reminded": False,
         }
         c.appeals.add((s["case_id"], aid))
 
     def _LateAppealAccepted(self, s: State, e: Any, c: Changes) -> None:
-        aid = str(e.appeal_id)
-        a = s["appeals"][aid]
-        a.update(status="lodged", clock_from=ts(e.occurred_at),
-                 decision_due_on=self.due(s, e.occurred_at, Setting.APPEAL_DECISION))
-        c.appeals.add((s["case_id"], aid))
+        self._flag(s, c, "appeals", e.appeal_id, e, status="lodged",
+                   clock_from=ts(e.occurred_at),
+                   decision_due_on=self.due(s, e.occurred_at, Setting.APPEAL_DECISION))
 
     def _LateAppealRejected(self, s: State, e: Any, c: Changes) -> None:
-        aid = str(e.appeal_id)
-        s["appeals"][aid].update(status="rejected_as_late", decider=e.actor_id,
-                                 decided_at=ts(e.occurred_at),
-                                 decided_version=e.originator_version)
-        c.appeals.add((s["case_id"], aid))
+        self._flag(s, c, "appeals", e.appeal_id, e, status="rejected_as_late",
+                   decider=e.actor_id, decided_at=ts(e.occurred_at),
+                   decided_version=e.originator_version)
 
     def _AppealOverdue(self, s: State, e: Any, c: Changes) -> None:
-        aid = str(e.appeal_id)
-        s["appeals"][aid]["overdue"] = True
-        c.appeals.add((s["case_id"], aid))
+        self._flag(s, c, "appeals", e.appeal_id, e, overdue=True)
 
     def _AppealDecided(self, s: State, e: Any, c: Changes) -> None:
         aid = str(e.appeal_id)
-        a = s["appeals"][aid]
-        r = s["restrictions"].get(a["restriction_id"])
+        a = self._known(s, "appeals", aid, e)
+        r = s["restrictions"].get(a["restriction_id"]) if a is not None else None
         involved = set(s["conflicted"])
         if r is not None:
             involved |= {r["proposer"], r["approver"], r["ratifier"], *r["reviewers"]}
-        a.update(status="decided", outcome=e.outcome, decider=e.actor_id,
-                 decided_at=ts(e.occurred_at), decided_version=e.originator_version,
-                 decider_involved=e.actor_id in involved)
-        c.appeals.add((s["case_id"], aid))
+        if a is not None:
+            a.update(status="decided", outcome=e.outcome, decider=e.actor_id,
+                     decided_at=ts(e.occurred_at), decided_version=e.originator_version,
+                     decider_involved=e.actor_id in involved)
+            c.appeals.add((s["case_id"], aid))
         if e.new_terms is not None and r is not None:
             r["terms"] = shown_terms(e.new_terms)
             c.restrictions.add((s["case_id"], a["restriction_id"]))
@@ -305,31 +329,29 @@ class CaseFold:
         self._decision(s, e, c, justification=None)
 
     def _ReviewDue(self, s: State, e: Any, c: Changes) -> None:
-        rid = str(e.restriction_id)
-        s["restrictions"][rid]["review_due"] = True
-        c.restrictions.add((s["case_id"], rid))
+        self._flag(s, c, "restrictions", e.restriction_id, e, review_due=True)
 
     def _ReviewOverdue(self, s: State, e: Any, c: Changes) -> None:
-        rid = str(e.restriction_id)
-        s["restrictions"][rid].update(review_due=True, review_overdue=True)
-        c.restrictions.add((s["case_id"], rid))
+        self._flag(s, c, "restrictions", e.restriction_id, e, review_due=True,
+                   review_overdue=True)
 
     def _ReviewCompleted(self, s: State, e: Any, c: Changes) -> None:
         rid = str(e.restriction_id)
-        r = s["restrictions"][rid]
-        due = r["review_date"]
+        r = self._known(s, "restrictions", rid, e)
+        due = r["review_date"] if r is not None else None
         done_on = uk_date(e.occurred_at).isoformat()
         c.reviews.append({
             "case_id": s["case_id"], "version": e.originator_version, "restriction_id": rid,
             "outcome": e.outcome, "due_date": due, "completed_at": ts(e.occurred_at),
             "reviewer": e.actor_id, "late": due is not None and done_on > due})
-        r["reviewers"] = [*r["reviewers"], e.actor_id]
-        r.update(review_due=False, review_overdue=False)
-        if e.next_review_date is not None:
-            self._set_review_date(s, r, e, e.next_review_date)
-        if e.new_terms is not None:
-            r["terms"] = shown_terms(e.new_terms)
-        c.restrictions.add((s["case_id"], rid))
+        if r is not None:
+            r["reviewers"] = [*r["reviewers"], e.actor_id]
+            r.update(review_due=False, review_overdue=False)
+            if e.next_review_date is not None:
+                self._set_review_date(s, r, e, e.next_review_date)
+            if e.new_terms is not None:
+                r["terms"] = shown_terms(e.new_terms)
+            c.restrictions.add((s["case_id"], rid))
         kind = "variation" if e.new_terms is not None else "review_outcome"
         self._owe_notice(s, e, c, kind, rid, notice_id=e.notice_id)
         # The event keeps no behaviour justification; see the report's "missing" list.
@@ -344,10 +366,9 @@ class CaseFold:
 
     def _end(self, s: State, e: Any, c: Changes, status: str, cause: str) -> None:
         rid = str(e.restriction_id)
-        s["restrictions"][rid].update(
-            status=status, lift_notice_id=str(e.notice_id), ended_at=ts(e.occurred_at),
-            ended_version=e.originator_version, lift_cause=cause, review_due=False)
-        c.restrictions.add((s["case_id"], rid))
+        self._flag(s, c, "restrictions", rid, e, status=status,
+                   lift_notice_id=str(e.notice_id), ended_at=ts(e.occurred_at),
+                   ended_version=e.originator_version, lift_cause=cause, review_due=False)
         self._owe_notice(s, e, c, "lift", rid, notice_id=e.notice_id)
 
     def _CounterAllegationMade(self, s: State, e: Any, c: Changes) -> None:
@@ -357,12 +378,77 @@ class CaseFold:
         s["ombudsman"] += 1
         if e.due_on is not None:
             s["ombudsman_due_on"] = ds(e.due_on)
+        mid = str(e.matter_id)
+        s["ombudsman_matters"][mid] = {
+            "stage": e.stage, "contacted_at": ts(e.occurred_at),
+            "contacted_version": e.originator_version, "due_on": ds(e.due_on),
+            "closed_at": None, "overdue": False, "overdue_at": None}
+        c.ombudsman.add((s["case_id"], mid))
+
+    def _OmbudsmanMatterClosed(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "ombudsman_matters", e.matter_id, e, closed_at=ts(e.occurred_at))
+
+    def _OmbudsmanMatterOverdue(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "ombudsman_matters", e.matter_id, e, overdue=True,
+                   overdue_at=ts(e.occurred_at))
 
     def _RestrictionComplaintMade(self, s: State, e: Any, c: Changes) -> None:
         s["complaints"] += 1
+        s["open_complaints"] = sorted({*s["open_complaints"], str(e.complaint_id)})
+
+    def _RestrictionComplaintResolved(self, s: State, e: Any, c: Changes) -> None:
+        s["open_complaints"] = [x for x in s["open_complaints"] if x != str(e.complaint_id)]
 
     def _SubjectAccessRequested(self, s: State, e: Any, c: Changes) -> None:
         s["subject_access_requests"] += 1
+        rid = str(e.request_id)
+        s["subject_access"][rid] = {
+            "received_at": ts(e.occurred_at), "requested_version": e.originator_version,
+            "due_on": ds(e.due_on), "extended": False, "fulfilled_at": None,
+            "overdue": False}
+        c.subject_access.add((s["case_id"], rid))
+
+    def _SubjectAccessExtended(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "subject_access", e.request_id, e, extended=True,
+                   due_on=ds(e.due_on))
+
+    def _SubjectAccessFulfilled(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "subject_access", e.request_id, e, fulfilled_at=ts(e.occurred_at))
+
+    def _SubjectAccessOverdue(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "subject_access", e.request_id, e, overdue=True)
+
+    def _RestrictionExtended(self, s: State, e: Any, c: Changes) -> None:
+        rid = str(e.restriction_id)
+        self._flag(s, c, "restrictions", rid, e, ends_on=ds(e.ends_on))
+        self._owe_notice(s, e, c, "variation", rid, notice_id=e.notice_id)
+        self._decision(s, e, c, justification=None)
+
+    def _AppealDecisionReminded(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "appeals", e.appeal_id, e, reminded=True)
+
+    def _AppealWindowClosed(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "restrictions", e.restriction_id, e, appeal_window_closed=True)
+
+    def _LegalHoldPlaced(self, s: State, e: Any, c: Changes) -> None:
+        s["litigation_holds"] = sorted({*s["litigation_holds"], str(e.hold_id)})
+
+    def _LegalHoldReleased(self, s: State, e: Any, c: Changes) -> None:
+        s["litigation_holds"] = [h for h in s["litigation_holds"] if h != str(e.hold_id)]
+
+    def _PersonErased(self, s: State, e: Any, c: Changes) -> None:
+        s["erased_subjects"] = sorted({*s["erased_subjects"], str(e.subject_id)})
+
+    def _CaseDisposed(self, s: State, e: Any, c: Changes) -> None:
+        s["disposed_at"] = ts(e.occurred_at)
+        s["erased_subjects"] = sorted({*s["erased_subjects"], *map(str, e.erased_subjects)})
+
+    def _CaseOwnerAssigned(self, s: State, e: Any, c: Changes) -> None:
+        # The domain's case-owner event (issue in progress): the first staff id it carries.
+        for name in ("owner_id", "owner", "staff_id", "assignee_id"):
+            if getattr(e, name, None):
+                s["owner"] = str(getattr(e, name))
+                return
 
     def _TenancyEnded(self, s: State, e: Any, c: Changes) -> None:
         s["tenancy_ended_on"] = ds(e.ended_on)
@@ -375,6 +461,13 @@ class CaseFold:
                  retain_until=ds(e.retain_until))
 
     # --- shared ------------------------------------------------------------------------
+
+    def _flag(self, s: State, c: Changes, part: str, key: Any, e: Any, **values: Any) -> None:
+        """Update a known child record (restriction, appeal, notice, ...) and mark it dirty."""
+        record = self._known(s, part, key, e)
+        if record is not None:
+            record.update(values)
+            getattr(c, CHANGE_SETS[part]).add((s["case_id"], str(key)))
 
     def _owe_notice(self, s: State, e: Any, c: Changes, kind: str, about: str,
                     notice_id: Any = None) -> None:
@@ -395,6 +488,12 @@ class CaseFold:
             "open_service_failure": counts and open_service_failure(s),
             "justification_recorded": bool(justification and justification.strip()),
             "evidence_count": len(e.evidence)})
+
+
+#: state part -> the ``Changes`` set that marks its rows dirty
+CHANGE_SETS = {"restrictions": "restrictions", "appeals": "appeals", "notices": "notices",
+               "warnings": "warnings", "subject_access": "subject_access",
+               "ombudsman_matters": "ombudsman"}
 
 
 @lru_cache(maxsize=65536)
@@ -455,3 +554,17 @@ def current_restriction(s: State) -> tuple[str, dict[str, Any]] | None:
 def open_appeal(s: State) -> tuple[str, dict[str, Any]] | None:
     live = [(aid, a) for aid, a in s["appeals"].items() if a["status"] in OPEN_APPEAL]
     return max(live, key=lambda item: item[1]["lodged_version"]) if live else None
+
+
+def legal_holds(s: State) -> list[str]:
+    """What keeps the case from disposal (``LegalHoldKind`` values), as the domain says."""
+    holds = []
+    if s.get("open_complaints"):
+        holds.append("open_complaint")
+    if any(m["closed_at"] is None for m in s.get("ombudsman_matters", {}).values()):
+        holds.append("ombudsman_case")
+    if any(r["fulfilled_at"] is None for r in s.get("subject_access", {}).values()):
+        holds.append("subject_access_request")
+    if s.get("litigation_holds"):
+        holds.append("litigation")
+    return holds

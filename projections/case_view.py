@@ -42,11 +42,11 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "review_overdue_on", "ends_on", "evidence_count", "trigger", "notice_id",
         "lift_notice_id", "ended_at", "ended_version", "lift_cause", "review_due",
         "review_overdue", "ratification_due_on", "ratification_overdue",
-        "appeal_window_closes_on")),
+        "appeal_window_closes_on", "appeal_window_closed")),
     "case_appeal": (("appeal_id",), (
         "appeal_id", "case_id", "restriction_id", "status", "late", "received_at",
         "lodged_version", "clock_from", "decision_due_on", "outcome", "decider",
-        "decided_at", "decided_version", "decider_involved", "overdue")),
+        "decided_at", "decided_version", "decider_involved", "overdue", "reminded")),
     "case_notice": (("notice_id",), (
         "notice_id", "case_id", "kind", "about", "owed_since", "owed_version", "due_on",
         "sent_at", "sent_version", "format", "overdue")),
@@ -55,6 +55,12 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "case_contact": (("contact_id",), (
         "contact_id", "case_id", "version", "occurred_at", "recorded_at", "channel",
         "direction", "while_restricted", "triage", "triaged_at", "triage_version")),
+    "case_subject_access": (("request_id",), (
+        "request_id", "case_id", "received_at", "requested_version", "due_on", "extended",
+        "fulfilled_at", "overdue")),
+    "case_ombudsman": (("matter_id",), (
+        "matter_id", "case_id", "stage", "contacted_at", "contacted_version", "due_on",
+        "closed_at", "overdue", "overdue_at")),
     "case_review": (("case_id", "version"), (
         "case_id", "version", "restriction_id", "outcome", "due_date", "completed_at",
         "reviewer", "late")),
@@ -87,13 +93,15 @@ DDL = {
         trigger text[] NOT NULL, notice_id uuid, lift_notice_id uuid, ended_at timestamptz,
         ended_version integer, lift_cause text, review_due boolean NOT NULL,
         review_overdue boolean NOT NULL, ratification_due_on date,
-        ratification_overdue boolean NOT NULL, appeal_window_closes_on date""",
+        ratification_overdue boolean NOT NULL, appeal_window_closes_on date,
+        appeal_window_closed boolean NOT NULL""",
     "case_appeal": """
         appeal_id uuid PRIMARY KEY, case_id uuid NOT NULL, restriction_id uuid NOT NULL,
         status text NOT NULL, late boolean NOT NULL, received_at timestamptz NOT NULL,
         lodged_version integer NOT NULL, clock_from timestamptz, decision_due_on date,
         outcome text, decider text, decided_at timestamptz, decided_version integer,
-        decider_involved boolean NOT NULL, overdue boolean NOT NULL""",
+        decider_involved boolean NOT NULL, overdue boolean NOT NULL,
+        reminded boolean NOT NULL""",
     "case_notice": """
         notice_id uuid PRIMARY KEY, case_id uuid NOT NULL, kind text NOT NULL,
         about uuid NOT NULL, owed_since timestamptz NOT NULL, owed_version integer NOT NULL,
@@ -107,6 +115,14 @@ DDL = {
         occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL,
         channel text NOT NULL, direction text NOT NULL, while_restricted boolean NOT NULL,
         triage text, triaged_at timestamptz, triage_version integer""",
+    "case_subject_access": """
+        request_id uuid PRIMARY KEY, case_id uuid NOT NULL, received_at timestamptz NOT NULL,
+        requested_version integer NOT NULL, due_on date NOT NULL, extended boolean NOT NULL,
+        fulfilled_at timestamptz, overdue boolean NOT NULL""",
+    "case_ombudsman": """
+        matter_id uuid PRIMARY KEY, case_id uuid NOT NULL, stage text NOT NULL,
+        contacted_at timestamptz NOT NULL, contacted_version integer NOT NULL, due_on date,
+        closed_at timestamptz, overdue boolean NOT NULL, overdue_at timestamptz""",
     "case_review": """
         case_id uuid NOT NULL, version integer NOT NULL, restriction_id uuid NOT NULL,
         outcome text NOT NULL, due_date date, completed_at timestamptz NOT NULL,
@@ -139,6 +155,12 @@ INDEXES = [
     ("case_contact", "recorded_at", "while_restricted AND triage IS NULL"),
     ("case_contact", "recorded_at", "while_restricted"),
     ("case_review", "completed_at", None),
+    ("case_subject_access", "case_id", None),
+    ("case_subject_access", "due_on", "fulfilled_at IS NULL"),
+    ("case_ombudsman", "case_id", None),
+    ("case_ombudsman", "due_on", "closed_at IS NULL"),
+    ("case_ombudsman", "closed_at", "closed_at IS NOT NULL"),
+    ("case_ombudsman", "overdue_at", "overdue_at IS NOT NULL"),
     ("case_decision", "occurred_at", "open_service_failure AND NOT justification_recorded"),
 ]
 
@@ -155,6 +177,7 @@ def case_row(s: cf.State) -> dict[str, Any]:
             "terms": r["terms"], "review_date": r["review_date"], "ends_on": r["ends_on"],
             "decided_at": r["decided_at"], "ratification_due_on": r["ratification_due_on"],
             "appeal_window_closes_on": r["appeal_window_closes_on"],
+            "appeal_window_closed": r.get("appeal_window_closed", False),
             "review_due": r["review_due"], "review_overdue": r["review_overdue"],
             "review_overdue_on": r["review_overdue_on"]}
     appeal_out = None
@@ -163,8 +186,10 @@ def case_row(s: cf.State) -> dict[str, Any]:
         appeal_out = {"appeal_id": aid, "restriction_id": a["restriction_id"],
                       "status": a["status"], "late": a["late"],
                       "received_at": a["received_at"], "decision_due_on": a["decision_due_on"],
-                      "overdue": a["overdue"]}
+                      "overdue": a["overdue"], "reminded": a.get("reminded", False)}
     in_force = [r for r in s["restrictions"].values() if r["status"] in cf.IN_FORCE]
+    matters = s.get("ombudsman_matters", {})
+    sars = s.get("subject_access", {})
     reviews = [r["review_date"] for r in in_force
                if r["status"] == "active" and r["review_date"]]
     dues = [*reviews,
@@ -181,8 +206,18 @@ def case_row(s: cf.State) -> dict[str, Any]:
         "open_service_failure": cf.open_service_failure(s),
         "counter_allegation": bool(s["conflicted"]),
         "ombudsman": s["ombudsman"] > 0, "ombudsman_due_on": s["ombudsman_due_on"],
+        "ombudsman_open": sum(1 for m in matters.values() if m["closed_at"] is None),
+        "ombudsman_overdue": any(m["overdue"] and m["closed_at"] is None
+                                 for m in matters.values()),
         "restriction_complaint": s["complaints"] > 0,
+        "restriction_complaints_open": len(s.get("open_complaints", ())),
         "subject_access_request": s["subject_access_requests"] > 0,
+        "subject_access_open": sum(1 for r in sars.values() if r["fulfilled_at"] is None),
+        "subject_access_overdue": any(r["overdue"] and r["fulfilled_at"] is None
+                                      for r in sars.values()),
+        "legal_holds": cf.legal_holds(s),
+        "personal_data_erased": bool(s.get("erased_subjects")),
+        "disposed_at": s.get("disposed_at"),
         "tenancy_ended_on": s["tenancy_ended_on"],
         "notices_unsent": sum(1 for n in s["notices"].values() if n["sent_at"] is None),
         "setting_overrides": sorted(s["overrides"]),
@@ -190,7 +225,7 @@ def case_row(s: cf.State) -> dict[str, Any]:
     return {
         "case_id": s["case_id"], "customer_ref": s["customer_ref"], "status": s["status"],
         "stage": cf.stage(s), "version": s["version"], "opened_at": s["opened_at"],
-        "opened_by": s["opened_by"], "owner": s["opened_by"],
+        "opened_by": s["opened_by"], "owner": s.get("owner") or s["opened_by"],
         "contacts_total": s["contacts_total"], "last_contact_at": s["last_contact_at"],
         "updated_at": s["updated_at"],
         "vulnerability_assessment": flags["vulnerability_assessment"],
@@ -212,7 +247,9 @@ class CaseView(View):
     view_name = "case_view"
     # Every case event (so ``version`` is always the case's version) and the settings.
     topics = (*case_event_topics(), *SETTINGS_TOPICS)
-    schema_version = 2  # 1: the first slice (case_view only)
+    # 1: the first slice (case_view only); 2: child tables; 3: subject access, Ombudsman
+    # matters, appeal reminders and closed appeal windows
+    schema_version = 3
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -301,7 +338,10 @@ class CaseView(View):
         for table, keys, part in (("case_restriction", changes.restrictions, "restrictions"),
                                   ("case_appeal", changes.appeals, "appeals"),
                                   ("case_notice", changes.notices, "notices"),
-                                  ("case_warning", changes.warnings, "warnings")):
+                                  ("case_warning", changes.warnings, "warnings"),
+                                  ("case_subject_access", changes.subject_access,
+                                   "subject_access"),
+                                  ("case_ombudsman", changes.ombudsman, "ombudsman_matters")):
             self._upsert(curs, table, [child_row(table, key, case_id,
                                                  states[case_id][part][key])
                                        for case_id, key in sorted(keys)])

@@ -207,8 +207,8 @@ QUEUES: dict[str, tuple[str, list[str], dict[str, str]]] = {
     "appeals": (
         "SELECT a.case_id, a.appeal_id, a.restriction_id, a.status, a.late, a.received_at,"
         " (%(day)s - (a.received_at AT TIME ZONE 'Europe/London')::date) AS age_days,"
-        " a.decision_due_on, (a.overdue OR a.decision_due_on < %(day)s) AS overdue"
-        " FROM {a} a", ["a.received_at", "a.appeal_id"], {"a": "case_appeal"}),
+        " a.decision_due_on, (a.overdue OR a.decision_due_on < %(day)s) AS overdue,"
+        " a.reminded FROM {a} a", ["a.received_at", "a.appeal_id"], {"a": "case_appeal"}),
     "ratifications": (
         "SELECT r.case_id, r.restriction_id, r.proposed_at AS imposed_at,"
         " r.ratification_due_on,"
@@ -224,6 +224,14 @@ QUEUES: dict[str, tuple[str, list[str], dict[str, str]]] = {
         "SELECT n.case_id, n.notice_id, n.kind, n.about, n.owed_since, n.due_on,"
         " (n.overdue OR n.due_on < %(day)s) AS overdue FROM {n} n",
         ["n.due_on", "n.notice_id"], {"n": "case_notice"}),
+    "subject_access": (
+        "SELECT s.case_id, s.request_id, s.received_at, s.due_on, s.extended,"
+        " (s.due_on - %(day)s) AS days_left, (s.overdue OR s.due_on < %(day)s) AS overdue"
+        " FROM {s} s", ["s.due_on", "s.request_id"], {"s": "case_subject_access"}),
+    "ombudsman": (
+        "SELECT o.case_id, o.matter_id, o.stage, o.contacted_at, o.due_on,"
+        " (o.due_on - %(day)s) AS days_left, o.overdue AS escalated FROM {o} o",
+        ["o.due_on", "o.matter_id"], {"o": "case_ombudsman"}),
 }
 
 
@@ -266,10 +274,39 @@ def notices_unsent(case_view: View, *, as_of: date | None = None,
     return _queue(case_view, "notices", day, where, params, cursor, limit)
 
 
+def subject_access_requests(case_view: View, *, as_of: date | None = None,
+                            overdue_only: bool = False, cursor: str | None = None,
+                            limit: int = DEFAULT_LIMIT) -> Page:
+    """Subject access requests not yet answered: received at, due on (the extended date when
+    extended), days left (negative once past), overdue (past due, or escalated by the
+    clock); soonest due first. What ``CaseService.open_subject_access_requests`` gives, from
+    the case view instead of a scan of the event log."""
+    day = as_of or today()
+    where = ["s.fulfilled_at IS NULL"]
+    params: list[Any] = []
+    if overdue_only:
+        where.append("(s.overdue OR s.due_on < %s)")
+        params.append(day)
+    return _queue(case_view, "subject_access", day, where, params, cursor, limit)
+
+
+def ombudsman_overdue(case_view: View, *, as_of: date | None = None,
+                      cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page:
+    """Open Ombudsman enquiries and orders past their due date (or escalated as overdue by
+    the clock): stage, contacted at, due on, days left (negative), escalated; oldest due
+    first."""
+    day = as_of or today()
+    return _queue(case_view, "ombudsman", day,
+                  ["o.closed_at IS NULL", "(o.overdue OR o.due_on < %s)"], [day], cursor,
+                  limit)
+
+
 WORK_QUEUES = {
     "reviews_due": reviews_due,
     "appeals_awaiting_decision": appeals_awaiting_decision,
     "ratifications_awaiting": ratifications_awaiting,
     "contacts_awaiting_triage": contacts_awaiting_triage,
     "notices_unsent": notices_unsent,
+    "subject_access": subject_access_requests,
+    "ombudsman_overdue": ombudsman_overdue,
 }

@@ -64,6 +64,10 @@ SECTIONS: dict[str, str] = {
         "SELECT coalesce(detail->>'stage', 'unknown') AS category, count(*) AS n FROM {t}"
         " WHERE event_type = 'OmbudsmanContacted' AND occurred_at >= %(a)s"
         " AND occurred_at < %(b)s GROUP BY 1",
+    "ombudsman_matters":
+        "SELECT 'closed' AS category, count(*) AS n FROM {o} WHERE closed_at >= %(a)s"
+        " AND closed_at < %(b)s UNION ALL SELECT 'overdue', count(*) FROM {o}"
+        " WHERE overdue_at >= %(a)s AND overdue_at < %(b)s",
 }
 CATEGORIES = {
     "warnings_by_kind": ("informal", "formal"),
@@ -72,6 +76,7 @@ CATEGORIES = {
     "reviews_by_outcome": ("continue", "vary", "lift"),
     "overdue": ("reviews", "appeals"),
     "ombudsman_referrals": ("enquiry", "order"),
+    "ombudsman_matters": ("closed", "overdue"),
 }
 
 
@@ -97,6 +102,7 @@ def committee_report(case_view: View, timeline_view: View, quarter: str, *,
     params = {"a": start_of(first), "b": start_of(after)}
     tables = {"w": case_view.table("case_warning"), "r": case_view.table("case_restriction"),
               "a": case_view.table("case_appeal"), "rv": case_view.table("case_review"),
+              "o": case_view.table("case_ombudsman"),
               "t": timeline_view.table("case_timeline")}
     sections: dict[str, Any] = {}
     with case_view.datastore.transaction(commit=False) as curs:

@@ -170,8 +170,10 @@ class Lifecycle:
         else:
             yield from self.proposed()
         yield from self.restricted_life()
+        yield from self.side_matters()
         if not self.over() and self.chance(0.5):
             yield from self.close()
+            yield from self.after_closure()
 
     def checks(self) -> Iterator[None]:
         for kind in CHECKS:
@@ -239,11 +241,18 @@ class Lifecycle:
             yield
             return
         self.involved.add(approver)
+        notice_id = uuid4()
         self.decision(Case.RestrictionApproved, approver, "manager", restriction_id=self.rid,
-                      review_date=self.review_date(), notice_id=uuid4(),
+                      review_date=self.review_date(), notice_id=notice_id,
                       behaviour_justification="synthetic" if self.chance(0.5) else None)
         yield
         yield from self.send_notices()
+        if notice_id not in self.owed and self.chance(0.4):
+            self.tick(24 * 28)
+            if not self.over():
+                self.do(Case.AppealWindowClosed, "upc-system", "system",
+                        restriction_id=self.rid, notice_id=notice_id)
+                yield
 
     def restricted_life(self) -> Iterator[None]:
         rng = self.rng
@@ -253,6 +262,14 @@ class Lifecycle:
         yield from self.contacts(rng.randint(0, 8), restricted=True)
         if self.case.restrictions[self.rid].status != "active":
             return
+        if self.chance(0.1) and not self.over():
+            self.tick(48)
+            previous = self.case.restrictions[self.rid].ends_on
+            self.decision(Case.RestrictionExtended, self.who(MANAGERS), "manager",
+                          restriction_id=self.rid, previous_ends_on=previous,
+                          ends_on=self.t.date() + timedelta(days=120), notice_id=uuid4())
+            yield
+            yield from self.send_notices()
         if self.chance(0.3) and not self.over():
             yield from self.appeal()
         for _ in range(rng.randint(0, 3)):
@@ -308,6 +325,13 @@ class Lifecycle:
             self.decision(Case.LateAppealAccepted, self.who(SENIORS), "senior_manager",
                           appeal_id=appeal_id)
             yield
+        if self.chance(0.5):
+            self.tick(24 * 7)
+            if self.over():
+                return
+            self.do(Case.AppealDecisionReminded, "upc-system", "system", appeal_id=appeal_id,
+                    due_on=self.t.date() + timedelta(days=3))
+            yield
         self.tick(24 * (20 if self.chance(0.2) else 10))
         if self.over():
             return
@@ -339,6 +363,94 @@ class Lifecycle:
         self.decision(Case.CaseClosed, self.who(MANAGERS), "manager",
                       retain_until=self.t.date() + timedelta(days=6 * 365))
         yield
+
+
+    def side_matters(self) -> Iterator[None]:
+        """Subject access, Ombudsman, complaints about the restriction, litigation holds:
+        each rare, each with its clock's escalation now and then."""
+        rng = self.rng
+        if self.chance(0.06) and not self.over():
+            self.tick(72)
+            request_id = uuid4()
+            due = self.t.date() + timedelta(days=30)
+            self.do(Case.SubjectAccessRequested, self.who(CASEWORKERS), "caseworker",
+                    request_id=request_id, due_on=due)
+            yield
+            if self.chance(0.3):
+                self.tick(24 * 10)
+                due = due + timedelta(days=60)
+                self.decision(Case.SubjectAccessExtended, self.who(MANAGERS), "manager",
+                              request_id=request_id, due_on=due)
+                yield
+            if self.chance(0.2 + self.violations):
+                self.t = max(self.t, datetime.combine(due, time(23), tzinfo=UTC))
+                self.do(Case.SubjectAccessOverdue, "upc-system", "system",
+                        request_id=request_id, due_on=due)
+                yield
+            if self.chance(0.8) and not self.over():
+                self.tick(24 * 5)
+                self.do(Case.SubjectAccessFulfilled, self.who(CASEWORKERS), "caseworker",
+                        request_id=request_id)
+                yield
+        if self.chance(0.05) and not self.over():
+            self.tick(72)
+            matter_id = uuid4()
+            due = self.t.date() + timedelta(days=28) if self.chance(0.8) else None
+            self.do(Case.OmbudsmanContacted, self.who(MANAGERS), "manager",
+                    matter_id=matter_id, stage=rng.choice(["enquiry", "order"]),
+                    reference=f"HOS-{self.n}", due_on=due, details=self.personal())
+            yield
+            if due is not None and self.chance(0.25):
+                self.t = max(self.t, datetime.combine(due, time(23), tzinfo=UTC))
+                self.do(Case.OmbudsmanMatterOverdue, "upc-system", "system",
+                        matter_id=matter_id, due_on=due)
+                yield
+            if self.chance(0.7) and not self.over():
+                self.tick(24 * 14)
+                self.do(Case.OmbudsmanMatterClosed, self.who(MANAGERS), "manager",
+                        matter_id=matter_id)
+                yield
+        if getattr(self, "rid", None) is not None and self.chance(0.05) and not self.over():
+            self.tick(48)
+            complaint_id = uuid4()
+            self.do(Case.RestrictionComplaintMade, self.who(CASEWORKERS), "caseworker",
+                    complaint_id=complaint_id, restriction_id=self.rid,
+                    summary=self.personal())
+            yield
+            if self.chance(0.7) and not self.over():
+                self.tick(24 * 10)
+                self.do(Case.RestrictionComplaintResolved, self.who(MANAGERS), "manager",
+                        complaint_id=complaint_id)
+                yield
+        if self.chance(0.02) and not self.over():
+            self.tick(48)
+            hold_id = uuid4()
+            self.decision(Case.LegalHoldPlaced, self.who(SENIORS), "senior_manager",
+                          hold_id=hold_id, kind="litigation")
+            yield
+            if self.chance(0.5) and not self.over():
+                self.tick(24 * 30)
+                self.decision(Case.LegalHoldReleased, self.who(SENIORS), "senior_manager",
+                              hold_id=hold_id)
+                yield
+
+    def after_closure(self) -> Iterator[None]:
+        """Now and then: the customer's data erased on request, or the case disposed of at
+        the end of retention (compressed: a synthetic story need not wait six years)."""
+        assert self.case is not None
+        if self.case.status != "closed" or self.over():
+            return
+        if self.chance(0.05):
+            self.tick(48)
+            self.do(Case.PersonErased, "admin-1", "admin", person="customer",
+                    subject_id=self.case.subject_id, representative_id=None,
+                    ground="erasure_request")
+            yield
+        if self.chance(0.05) and not self.over():
+            self.tick(72)
+            self.do(Case.CaseDisposed, "admin-1", "admin",
+                    retain_until=self.case.retain_until, erased_subjects=[self.case.subject_id])
+            yield
 
 
 def simulation_service(env: dict[str, str]) -> Any:

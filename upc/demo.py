@@ -258,6 +258,12 @@ def _stories() -> list[tuple[str, str, Callable[[Seeding], object]]]:
         s.service.decide_appeal(s.case_id, SANA, appeal_id=appeal, outcome="dismissed",
                                 reason="Terms are the least restrictive that work.")
         s.send_owed_notices("via_advocate")
+        # An Ombudsman order now past its due date and an unanswered subject access request:
+        # the ombudsman_overdue and subject_access work queues.
+        s.service.record_ombudsman_contact(
+            s.case_id, SANA, stage="order", reference="HOS-DEMO-0011",
+            due_on=(_now() - timedelta(days=20)).date())
+        s.service.record_subject_access_request(s.case_id, CARA)
 
     def late_appeal_and_ombudsman(s: Seeding) -> None:
         s.at(80).open()

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.privacy import legal_holds
 from projections import queries
 from projections.simulation import build_case
 from tests.projections.conftest import World, save_in_chunks
@@ -41,6 +42,13 @@ def test_views_equal_the_plain_fold(world: World, seed: int, cases: int, batch_s
         case_view, limit=500)["items"]}
     appeals = {a["appeal_id"] for a in queries.appeals_awaiting_decision(
         case_view, limit=500)["items"]}
+    requests = queries.subject_access_requests(case_view, limit=500)["items"]
+    scanned = world.app.open_subject_access_requests()
+    assert [(r["request_id"], r["due_on"]) for r in requests if r["case_id"] in
+            {c.id for c in built}] == [(r["request_id"], r["due_on"]) for r in scanned
+                                       if r["case_id"] in {c.id for c in built}]
+    late_matters = {m["matter_id"] for m in queries.ombudsman_overdue(
+        case_view, as_of=far, limit=500)["items"]}
 
     for built_case in built:
         case = world.app.repository.get(built_case.id)
@@ -84,6 +92,14 @@ def test_views_equal_the_plain_fold(world: World, seed: int, cases: int, batch_s
             assert (nid in unsent) == (n.sent_at is None)
         for aid, a in case.appeals.items():
             assert (aid in appeals) == (a.status in ("lodged", "late_awaiting_decision"))
+        for mid, m in case.ombudsman.items():
+            open_with_date = mid not in case.closed_ombudsman and m.due_on is not None
+            assert (mid in late_matters) == open_with_date
+        row_flags = row["flags"]
+        assert row_flags["subject_access_open"] == len(
+            set(case.subject_access_requests) - case.sar_fulfilled)
+        assert sorted(row_flags["legal_holds"]) == sorted(
+            {h.kind.value for h in legal_holds(case)})
         restricted_contacts = {
             cid for cid, c in case.contacts.items() if c.triage is None}
         assert {c for c in untriaged if c in case.contacts} <= restricted_contacts
