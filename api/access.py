@@ -97,6 +97,9 @@ ROUTE_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/audit/checks"): COMPLIANCE_READERS,
     ("GET", "/api/v1/audit/checks/{check}"): COMPLIANCE_READERS,
     ("GET", "/api/v1/audit/access-log"): frozenset({AUD}),
+    # reasons in full (special-category reads, logged): auditors, and senior managers, who
+    # decide appeals and ratifications on the record of what went before
+    ("GET", "/api/v1/audit/cases/{case_id}/decision-trail"): frozenset({AUD, SNR}),
     ("GET", "/api/v1/reports/committee"): REPORT_READERS,
 }
 

@@ -387,6 +387,26 @@ class EventOut(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class DecisionOut(BaseModel):
+    version: int = Field(description="the case's event version of the decision")
+    decision: str = Field(description="what was decided: the event's name")
+    actor_id: str
+    actor_role: str
+    occurred_at: datetime = Field(description="when it was decided (may be back-dated)")
+    recorded_at: datetime = Field(description="when it was recorded")
+    reason: str | None = Field(description="why, as written ('[erased]' once erased)")
+    behaviour_justification: str | None = Field(
+        description="why the behaviour, not an open service failure, justified acting")
+    evidence: list[str] = Field(description="ids of the incidents and contacts relied on")
+    detail: dict[str, Any] = Field(default_factory=dict,
+                                   description="the decision's coded fields")
+
+
+class DecisionTrail(BaseModel):
+    case_id: UUID
+    items: list[DecisionOut]
+
+
 class Page(BaseModel):
     items: list[dict[str, Any]]
     next_cursor: str | None = Field(default=None,

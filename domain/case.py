@@ -92,7 +92,7 @@ from domain.privacy import (
 from domain.records import Appeal, Check, Contact, Incident, Notice, Restriction, Warning
 from domain.rules import parse_code, require_aware, require_past, require_reason
 from domain.settings import PolicyValues, Setting, parse_setting
-from domain.terms import RestrictionTerms
+from domain.terms import RestrictionTerms, split_terms
 from domain.vocabulary import (
     AppealOutcome,
     AppealStatus,
@@ -591,7 +591,8 @@ class Case(Aggregate):
                      else next_review_date,
                      new_terms=new_terms.to_dict() if decision is ReviewOutcome.VARY
                      and new_terms else None,
-                     notice_id=self.new_id("notice"), reason=reason, evidence=list(evidence))
+                     notice_id=self.new_id("notice"), reason=reason, evidence=list(evidence),
+                     behaviour_justification=behaviour_justification)
         if decision is ReviewOutcome.LIFT:
             self._lift(restriction_id, LiftCause.REVIEW, reason, stamp)
 
@@ -627,7 +628,7 @@ class Case(Aggregate):
         if not reference.strip():
             raise InvalidInput("Record the Ombudsman's reference.")
         self._record(self.OmbudsmanContacted, stamp, matter_id=self.new_id("ombudsman"),
-                     stage=code.value, reference=reference.strip(), due_on=due_on,
+                     stage=code.value, reference=self.sealed_text(reference), due_on=due_on,
                      details=self.personal(details))
 
     def record_restriction_complaint(self, restriction_id: UUID, summary: str,
@@ -962,7 +963,36 @@ class Case(Aggregate):
     # --- rules shared by the commands ----------------------------------------------------
 
     def _record(self, event_class: type[ev.CaseEvent], stamp: Stamp, **fields: Any) -> None:
+        if issubclass(event_class, ev.DecisionEvent):
+            fields = self._sealed_decision(fields)
         self.trigger_event(event_class, **stamp.fields(), **fields)
+
+    def _sealed_decision(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """A decision's free text, sealed as the customer's personal data. The rules have
+        already read the clear text (a reason is required, a justification must say
+        something); what is stored is only the sealed value."""
+        sealed = dict(fields, reason=self.sealed_text(fields["reason"]))
+        if "behaviour_justification" in fields:
+            justification = fields["behaviour_justification"]
+            sealed["behaviour_justification"] = (
+                self.sealed_text(justification)
+                if justification is not None and justification.strip() else None)
+        for key in ("terms", "new_terms"):
+            if key in fields:
+                terms = fields[key]
+                clear, personal = ({}, {}) if terms is None else split_terms(
+                    terms, self.sealed_text)
+                sealed[key] = None if terms is None else clear
+                sealed["personal_terms"] = personal
+        return sealed
+
+    def sealed_text(self, text: str) -> PersonalData:
+        """Text staff write about the customer as part of a decision or a record the case
+        must keep (a reason, an Ombudsman's reference). Once the customer is erased it is
+        not kept: the fact is recorded, the words are recorded as erased."""
+        if self.subject_id in self.erased_subjects:
+            return PersonalData(self.subject_id, None)
+        return PersonalData(self.subject_id, text.strip())
 
     def _open_for(self, stamp: Stamp, roles: Iterable[Role], action: str, *,
                   closed_ok: bool = False) -> None:

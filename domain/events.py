@@ -9,6 +9,8 @@ data sits in ``PersonalData`` fields only, sealed with the customer's key when s
 
 from __future__ import annotations
 
+import json
+from dataclasses import field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -16,7 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.calendar import add_months, uk_date
-from domain.personal import PersonalData
+from domain.personal import PersonalData, plain_as_personal
 from domain.records import (
     Appeal,
     Check,
@@ -28,6 +30,7 @@ from domain.records import (
     Restriction,
     Warning,
 )
+from domain.terms import PERSONAL_TERMS, join_terms
 from domain.vocabulary import (
     AppealStatus,
     CaseStatus,
@@ -56,9 +59,48 @@ class CaseEvent(Aggregate.Event):
         """Change the case's state; overridden by each event."""
 
 class DecisionEvent(CaseEvent):
+    """A decision: its ``reason`` (and any ``behaviour_justification``) is free text staff
+    write, often about the customer's life and health, so from v2 it is the customer's
+    personal data, sealed with their key (v1 stored it in clear; read as personal data)."""
+
     TOPIC = "upc.case:Case.DecisionEvent"
-    reason: str
+    class_version = 2  # v2: reason (and behaviour_justification) sealed as personal data
+    reason: PersonalData
     evidence: list[str]
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        _seal_v1_text(state)
+
+
+def _subject(state: dict[str, Any]) -> str:
+    return str(state["originator_id"])
+
+
+def _seal_v1_text(state: dict[str, Any]) -> None:
+    """v1 decisions kept their free text in clear: read it as the customer's personal data."""
+    subject = _subject(state)
+    state["reason"] = plain_as_personal(subject, state["reason"])
+    if "behaviour_justification" in state:
+        state["behaviour_justification"] = plain_as_personal(
+            subject, state["behaviour_justification"])
+
+
+def _split_v1_terms(state: dict[str, Any], key: str) -> None:
+    """v1 kept every terms field in ``key``; the free-text ones move to ``personal_terms``."""
+    terms = state.get(key)
+    personal: dict[str, PersonalData] = {}
+    if terms is not None:
+        terms = dict(terms)
+        subject = _subject(state)
+        for name in PERSONAL_TERMS:
+            value = terms.pop(name, None)
+            if name == "same_matter_bar" and value:
+                personal[name] = PersonalData(subject, json.dumps(list(value)))
+            elif name == "scope_justification" and value and str(value).strip():
+                personal[name] = PersonalData(subject, str(value))
+        state[key] = terms
+    state["personal_terms"] = personal
 
 def _owe_notice(case: Any, notice_id: UUID, kind: NoticeKind, about: UUID,
                 since: datetime) -> None:
@@ -178,7 +220,7 @@ class WarningGiven(DecisionEvent):
     warning_id: UUID
     kind: str  # WarningKind
     notice_id: UUID
-    behaviour_justification: str | None
+    behaviour_justification: PersonalData | None
 
     def change(self, case: Any) -> None:
         case.warnings[self.warning_id] = Warning(self.kind, self.occurred_at, self.notice_id)
@@ -223,13 +265,23 @@ class LegitimateIssueResolved(DecisionEvent):
 class RestrictionProposed(DecisionEvent):
     TOPIC = "upc.case:Case.RestrictionProposed"
     restriction_id: UUID
-    terms: dict[str, Any]
+    terms: dict[str, Any]  # the structured terms, without the free-text ones
     review_date: date
     ends_on: date | None
 
+    # v2: the free-text terms (named matters, scope justification), sealed; last, as it
+    # has a default (events built before v2 by other code still construct)
+    personal_terms: dict[str, PersonalData] = field(default_factory=dict)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        _seal_v1_text(state)
+        _split_v1_terms(state, "terms")
+
     def change(self, case: Any) -> None:
         case.restrictions[self.restriction_id] = Restriction(
-            self.restriction_id, RestrictionStatus.PROPOSED.value, self.terms, False,
+            self.restriction_id, RestrictionStatus.PROPOSED.value,
+            join_terms(self.terms, self.personal_terms), False,
             self.actor_id, self.occurred_at, self.review_date, self.ends_on)
 
 class RestrictionApproved(DecisionEvent):
@@ -237,7 +289,7 @@ class RestrictionApproved(DecisionEvent):
     restriction_id: UUID
     review_date: date
     notice_id: UUID
-    behaviour_justification: str | None
+    behaviour_justification: PersonalData | None
 
     def change(self, case: Any) -> None:
         restriction = case.restrictions[self.restriction_id]
@@ -261,13 +313,23 @@ class RestrictionRejected(DecisionEvent):
 class ImmediateRestrictionImposed(DecisionEvent):
     TOPIC = "upc.case:Case.ImmediateRestrictionImposed"
     restriction_id: UUID
-    terms: dict[str, Any]
+    terms: dict[str, Any]  # the structured terms, without the free-text ones
     ends_on: date | None
     notice_id: UUID
 
+    # v2: the free-text terms (named matters, scope justification), sealed; last, as it
+    # has a default (events built before v2 by other code still construct)
+    personal_terms: dict[str, PersonalData] = field(default_factory=dict)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        _seal_v1_text(state)
+        _split_v1_terms(state, "terms")
+
     def change(self, case: Any) -> None:
         case.restrictions[self.restriction_id] = Restriction(
-            self.restriction_id, RestrictionStatus.AWAITING_RATIFICATION.value, self.terms,
+            self.restriction_id, RestrictionStatus.AWAITING_RATIFICATION.value,
+            join_terms(self.terms, self.personal_terms),
             True, self.actor_id, self.occurred_at, None, self.ends_on,
             decided_at=self.occurred_at, notice_id=self.notice_id)
         _owe_notice(case, self.notice_id, NoticeKind.RESTRICTION, self.restriction_id,
@@ -375,8 +437,17 @@ class AppealDecided(DecisionEvent):
     TOPIC = "upc.case:Case.AppealDecided"
     appeal_id: UUID
     outcome: str  # AppealOutcome
-    new_terms: dict[str, Any] | None
+    new_terms: dict[str, Any] | None  # varied: the structured terms, without free text
     notice_id: UUID
+
+    # v2: the free-text terms (named matters, scope justification), sealed; last, as it
+    # has a default (events built before v2 by other code still construct)
+    personal_terms: dict[str, PersonalData] = field(default_factory=dict)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        _seal_v1_text(state)
+        _split_v1_terms(state, "new_terms")
 
     def change(self, case: Any) -> None:
         appeal = case.appeals[self.appeal_id]
@@ -384,7 +455,8 @@ class AppealDecided(DecisionEvent):
         appeal.outcome = self.outcome
         appeal.decider_id = self.actor_id
         if self.new_terms is not None:
-            case.restrictions[appeal.restriction_id].terms = self.new_terms
+            case.restrictions[appeal.restriction_id].terms = join_terms(
+                self.new_terms, self.personal_terms)
         _owe_notice(case, self.notice_id, NoticeKind.APPEAL_OUTCOME, self.appeal_id,
                     self.recorded_at)
 
@@ -407,12 +479,26 @@ class ReviewOverdue(CaseEvent):
         restriction.review_overdue = True
 
 class ReviewCompleted(DecisionEvent):
+    """A review's outcome. From v2 it keeps the behaviour justification given for continuing
+    or varying while the legitimate-issue check had found an unresolved service failure."""
+
     TOPIC = "upc.case:Case.ReviewCompleted"
     restriction_id: UUID
     outcome: str  # ReviewOutcome
     next_review_date: date | None
-    new_terms: dict[str, Any] | None
+    new_terms: dict[str, Any] | None  # varied: the structured terms, without free text
     notice_id: UUID
+
+    # v2: the free-text terms (named matters, scope justification), sealed; last, as it
+    # has a default (events built before v2 by other code still construct)
+    personal_terms: dict[str, PersonalData] = field(default_factory=dict)
+    behaviour_justification: PersonalData | None = None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        _seal_v1_text(state)
+        _split_v1_terms(state, "new_terms")
+        state.setdefault("behaviour_justification", None)
 
     def change(self, case: Any) -> None:
         restriction = case.restrictions[self.restriction_id]
@@ -422,7 +508,7 @@ class ReviewCompleted(DecisionEvent):
         if self.next_review_date is not None:
             restriction.review_date = self.next_review_date
         if self.new_terms is not None:
-            restriction.terms = self.new_terms
+            restriction.terms = join_terms(self.new_terms, self.personal_terms)
         kind = NoticeKind.VARIATION if self.new_terms is not None else NoticeKind.REVIEW_OUTCOME
         _owe_notice(case, self.notice_id, kind, self.restriction_id, self.recorded_at)
 
@@ -488,11 +574,16 @@ class RepresentativeNominated(CaseEvent):
 
 class OmbudsmanContacted(CaseEvent):
     TOPIC = "upc.case:Case.OmbudsmanContacted"
+    class_version = 2  # v2: the Ombudsman's reference (it identifies the customer) is sealed
     matter_id: UUID
     stage: str  # OmbudsmanStage
-    reference: str
+    reference: PersonalData
     due_on: date | None
     details: PersonalData
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["reference"] = plain_as_personal(_subject(state), state["reference"])
 
     def change(self, case: Any) -> None:
         case.ombudsman[self.matter_id] = OmbudsmanMatter(

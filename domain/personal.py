@@ -42,6 +42,12 @@ class PersonalData:
     def __str__(self) -> str:
         return ERASED_TEXT if self.text is None else self.text
 
+    def strip(self) -> PersonalData:
+        """For code written when reasons were plain strings (``bool(reason.strip())``: "was a
+        reason recorded?"): a recorded value stays truthy, readable or not. New code should
+        test ``is not None`` instead; this goes once no caller needs it."""
+        return self if self.text is None else PersonalData(self.subject_id, self.text.strip())
+
     def __repr__(self) -> str:  # never leak personal data into logs or tracebacks
         return f"PersonalData(subject_id={self.subject_id!r}, {'erased' if self.erased else '…'})"
 
@@ -55,6 +61,16 @@ def sealed_for(subject_id: str, text: str | None, erased: Collection[str]) -> Pe
                                 "can be recorded about them any more.")
         return PersonalData(subject_id, None)
     return PersonalData(subject_id, clean)
+
+
+def plain_as_personal(subject_id: str, value: str | PersonalData | None) -> PersonalData | None:
+    """Free text an older event version stored in clear, read as the subject's personal data
+    (blank: None). Upcasters use it; it cannot seal what is already at rest in clear."""
+    if isinstance(value, PersonalData):
+        return value
+    if value is None or not str(value).strip():
+        return None
+    return PersonalData(subject_id, str(value))
 
 
 class KeyStore(Protocol):

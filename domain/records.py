@@ -113,7 +113,7 @@ class Representative:
 @dataclass
 class OmbudsmanMatter:
     stage: str
-    reference: str
+    reference: PersonalData  # the Ombudsman's reference identifies the customer
     due_on: date | None
     received_at: datetime
     overdue: bool = False  # its due date passed before it was closed

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import time
 from enum import StrEnum
 from typing import Any
 
 from domain.errors import AlwaysOpenExceptionRemoved, InvalidTerms, ScopeJustificationRequired
+from domain.personal import ERASED_TEXT, PersonalData
 from domain.vocabulary import Channel
 
 
@@ -23,6 +26,13 @@ class AlwaysOpen(StrEnum):
 
 
 ALWAYS_OPEN: frozenset[AlwaysOpen] = frozenset(AlwaysOpen)
+
+#: Terms written in staff's own words about the customer: sealed with the customer's key.
+#: Named matters ("his mother's care package") and the organisation-wide justification are the
+#: customer's personal data. The single point of contact (an officer or inbox, staff acting in
+#: their role), excluded premises (the landlord's own offices) and named services are the
+#: organisation's, and the front line needs them in the contact rules: they stay in clear.
+PERSONAL_TERMS = ("same_matter_bar", "scope_justification")
 WRITTEN_CHANNELS = frozenset({Channel.EMAIL, Channel.LETTER, Channel.WEB_FORM})
 
 
@@ -118,3 +128,30 @@ class RestrictionTerms:
             )
         except (ValueError, TypeError, IndexError) as exc:
             raise InvalidTerms(f"These restriction terms are not well formed: {exc}") from None
+
+
+def split_terms(terms: Mapping[str, Any], seal: Callable[[str], PersonalData]
+                ) -> tuple[dict[str, Any], dict[str, PersonalData]]:
+    """(structured terms in clear, the free-text terms sealed); empty ones are left out."""
+    clear = {k: v for k, v in terms.items() if k not in PERSONAL_TERMS}
+    personal: dict[str, PersonalData] = {}
+    if terms.get("same_matter_bar"):
+        personal["same_matter_bar"] = seal(json.dumps(list(terms["same_matter_bar"])))
+    justification = terms.get("scope_justification")
+    if justification and str(justification).strip():
+        personal["scope_justification"] = seal(str(justification))
+    return clear, personal
+
+
+def join_terms(clear: Mapping[str, Any], personal: Mapping[str, PersonalData]
+               ) -> dict[str, Any]:
+    """The whole terms again, as the aggregate keeps them (erased text shows ``[erased]``)."""
+    terms = {**dict(clear), "same_matter_bar": [], "scope_justification": None}
+    matters = personal.get("same_matter_bar")
+    if matters is not None:
+        terms["same_matter_bar"] = [ERASED_TEXT] if matters.text is None else json.loads(
+            matters.text)
+    justification = personal.get("scope_justification")
+    if justification is not None:
+        terms["scope_justification"] = str(justification)
+    return terms

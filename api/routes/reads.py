@@ -11,12 +11,15 @@ from uuid import UUID
 from fastapi import HTTPException, Path, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from api.access_log import read_log
+from api.access_log import read_log, record_read
+from api.auth import CurrentActor
 from api.deps import Pool, Service, Views
 from api.reading import Cursor, Limit, MinPosition, cursor_errors, view, wait_for_position
 from api.routes import guarded_router
-from api.schemas import AccessLogPage, CustomerRef, Page
+from api.schemas import AccessLogPage, CustomerRef, DecisionOut, DecisionTrail, Page
+from domain.trail import decision_trail, shows_personal_text
 from projections import audit, queries, report
+from projections.timeline import timeline_detail
 
 router = guarded_router("views, queues, audits and reports")
 
@@ -59,6 +62,21 @@ def access_log(pool: Pool, case_id: UUID | None = None,
                limit: Limit = 100) -> dict[str, Any]:
     return read_log(pool, case_id=case_id, user_id=user_id, since=since, cursor=cursor,
                     limit=limit)
+
+
+@router.get("/audit/cases/{case_id}/decision-trail", response_model=DecisionTrail,
+            summary="Every decision on a case: who, role, when, what, why, on what evidence")
+def case_decision_trail(case_id: UUID, actor: CurrentActor, service: Service,
+                        pool: Pool) -> DecisionTrail:
+    """Read from the event store (the views keep no reasons), with the reasons opened.
+    Reasons are written by staff and can hold special-category data (health, disability),
+    so a trail that shows any is logged as a special-category read before it is sent."""
+    service.get_case(case_id)  # 404 when there is no such case
+    trail = decision_trail(service.events.get(case_id), timeline_detail)
+    if shows_personal_text(trail):
+        record_read(pool, actor, case_id,
+                    f"GET /api/v1/audit/cases/{case_id}/decision-trail", ["decision_reasons"])
+    return DecisionTrail(case_id=case_id, items=[DecisionOut(**entry) for entry in trail])
 
 
 @router.get("/audit/checks", response_model=dict[str, Any],

@@ -193,6 +193,8 @@ CELLS = [
          lambda b: "/api/v1/audit/checks", MANAGEMENT | {AUD}, 200),
     Cell("compliance check", "GET", "/api/v1/audit/checks/{check}", "none",
          lambda b: "/api/v1/audit/checks/lift_without_notice", MANAGEMENT | {AUD}, 200),
+    Cell("decision trail", "GET", "/api/v1/audit/cases/{case_id}/decision-trail", "concern",
+         lambda b: f"/api/v1/audit/cases/{b.case_id}/decision-trail", {AUD, SNR}, 200),
     Cell("access log", "GET", "/api/v1/audit/access-log", "none",
          lambda b: "/api/v1/audit/access-log", {AUD}, 200),
     Cell("committee report", "GET", "/api/v1/reports/committee", "none",

@@ -121,3 +121,37 @@ def test_a_read_that_asks_for_a_position_the_views_have_not_reached_is_503(
     assert behind.status_code == 503
     assert behind.headers["retry-after"] == "1"
     assert behind.headers["content-type"] == "application/problem+json"
+
+
+def test_the_decision_trail_shows_who_when_what_why_and_logs_the_read(
+        client: TestClient, stage: Stage) -> None:
+    built = stage.approved()
+    path = f"/api/v1/audit/cases/{built.case_id}/decision-trail"
+    assert client.get(path, headers=auth("manager", "maya")).status_code == 403
+    reply = client.get(path, headers=auth("auditor", "audra"))
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["case_id"] == str(built.case_id)
+    kinds = [d["decision"] for d in body["items"]]
+    assert kinds == ["ConcernRaised", "RestrictionProposed", "RestrictionApproved"]
+    versions = [d["version"] for d in body["items"]]
+    assert versions == sorted(versions)
+    for entry in body["items"]:
+        assert entry["actor_id"] and entry["actor_role"] in ("caseworker", "manager",
+                                                             "senior_manager")
+        assert entry["occurred_at"] and entry["recorded_at"]
+        assert isinstance(entry["reason"], str) and entry["reason"]
+        assert entry["detail"]["decision"] is True
+    assert body["items"][0]["evidence"] == [str(built.incident)]
+    assert body["items"][1]["detail"]["restriction_id"] == str(built.restriction)
+
+    senior = client.get(path, headers=auth("senior_manager", "sana"))
+    assert senior.status_code == 200
+    log = client.get("/api/v1/audit/access-log", params={"case_id": str(built.case_id)},
+                     headers=auth("auditor", "audra")).json()["items"]
+    assert [(e["user_id"], e["fields"]) for e in log] == [
+        ("sana", ["decision_reasons"]), ("audra", ["decision_reasons"])]
+
+    missing = client.get("/api/v1/audit/cases/00000000-0000-0000-0000-000000000000"
+                         "/decision-trail", headers=auth("auditor"))
+    assert missing.status_code == 404

@@ -29,7 +29,12 @@ from workflows.launcher import tracking_recorder
 NAME, EMAIL, PHONE = "Jane Marple", "jane.marple@example.org", "07700 900123"
 NOTE = "Struggles with stairs since the hip operation"
 REP_NAME, REP_PHONE = "Harold Bloggs", "020 7946 0018"
-CUSTOMER_TRACES = (NAME, EMAIL, PHONE, NOTE)
+# What staff write into decisions about the customer's life: reasons, justifications, holds.
+REASON = "called 40 times about his mother's cancer treatment"
+JUSTIFICATION = "threats to the officer, not the damp in the back bedroom"
+HOLD = "County court claim KX-44019 over the fall on the stairs"
+OMBUDSMAN_REF = "HOS-2026-771903"
+CUSTOMER_TRACES = (NAME, EMAIL, PHONE, NOTE, REASON, JUSTIFICATION, HOLD, OMBUDSMAN_REF)
 EVERY_TRACE = CUSTOMER_TRACES + (REP_NAME, REP_PHONE)
 
 
@@ -104,19 +109,42 @@ def test_after_erasure_no_table_holds_the_persons_data(client: TestClient,
     rep_id = rep["events"][0]["ids"]["representative_id"]
     post(client, f"{path}/counter-allegations", "caseworker", {
         "staff_id": "maya", "summary": f"{NAME} says the officer was rude"}, "k8")
+    incident_id = next(e["ids"]["incident_id"] for e in post(client, f"{path}/incidents",
+        "caseworker", {"category": "abusive_or_aggressive", "occurred_at": now,
+                       "description": "rang all day"}, "k13")["events"])
+    post(client, f"{path}/concerns", "caseworker", {
+        "evidence": [incident_id], "reason": f"{NAME} {REASON}"}, "k14")
+    post(client, f"{path}/warnings", "caseworker", {
+        "kind": "informal", "evidence": [incident_id], "reason": REASON,
+        "behaviour_justification": JUSTIFICATION}, "k15")
+    hold = post(client, f"{path}/legal-holds", "admin", {"reason": HOLD}, "k16")
+    hold_id = hold["events"][0]["ids"]["hold_id"]
+    matter = post(client, f"{path}/ombudsman-contacts", "manager", {
+        "stage": "enquiry", "reference": OMBUDSMAN_REF}, "k17")
+    matter_id = matter["events"][0]["ids"]["matter_id"]
     sar = post(client, f"{path}/subject-access-requests", "caseworker", {}, "k9")
     request_id = sar["events"][0]["ids"]["request_id"]
     # Reads that log special-category access and decrypt (and cache) the keys.
     assert NOTE in client.get(f"{path}/events", headers=auth("manager")).text
     assert NAME in client.get(f"{path}/subject-access-export",
                               headers=auth("auditor")).text
+    readable = client.get(f"{path}/events", headers=auth("auditor")).text
+    assert traces_in(readable, (REASON, JUSTIFICATION, HOLD, OMBUDSMAN_REF)) == [
+        REASON, JUSTIFICATION, HOLD, OMBUDSMAN_REF]
+    trail = client.get(f"/api/v1/audit/cases/{case['case_id']}/decision-trail",
+                       headers=auth("auditor")).json()
+    assert {d["reason"] for d in trail["items"]} >= {REASON, HOLD}
     # Another process's key store, with the keys cached for an hour.
     other = bootstrap.case_service(fresh_database_url)
     other.key_store._cache_seconds = 3600  # type: ignore[attr-defined]
     assert NAME in str(other.get_case(UUID(case["case_id"])).contacts[UUID(contact_id)].summary)
 
-    # The request is answered (an open one is a legal hold), then the erasure is granted.
+    # The request is answered (an open one is a legal hold), the litigation hold released
+    # and the Ombudsman matter closed; then the erasure is granted.
     post(client, f"{path}/subject-access-requests/{request_id}/response", "admin", {}, "k12")
+    post(client, f"{path}/legal-holds/{hold_id}/release", "admin",
+         {"reason": f"Claim settled: {HOLD}"}, "k18")
+    post(client, f"{path}/ombudsman-contacts/{matter_id}/closure", "manager", {}, "k19")
 
     _, before = table_rows(conninfo)
     assert traces_in(before, EVERY_TRACE) == []  # sealed at rest even before erasure
@@ -146,6 +174,14 @@ def test_after_erasure_no_table_holds_the_persons_data(client: TestClient,
     assert by_type["ContactRecorded"]["data"]["summary"] == ERASED_TEXT
     assert by_type["VulnerabilityInfoRecorded"]["data"]["details"] == ERASED_TEXT
     assert by_type["RepresentativeNominated"]["data"]["details"] == ERASED_TEXT
+    assert by_type["WarningGiven"]["data"]["reason"] == ERASED_TEXT
+    assert by_type["WarningGiven"]["data"]["behaviour_justification"] == ERASED_TEXT
+    assert by_type["LegalHoldPlaced"]["data"]["reason"] == ERASED_TEXT
+    assert by_type["OmbudsmanContacted"]["data"]["reference"] == ERASED_TEXT
+    trail = client.get(f"/api/v1/audit/cases/{case['case_id']}/decision-trail",
+                       headers=auth("auditor")).json()
+    assert trail["items"] and {d["reason"] for d in trail["items"]} == {ERASED_TEXT}
+    assert traces_in(json.dumps(trail), EVERY_TRACE) == []
     assert traces_in(json.dumps(events), EVERY_TRACE) == []
     assert ERASED_TEXT in str(other.get_case(UUID(case["case_id"])).contacts[
         UUID(contact_id)].summary)

@@ -160,7 +160,7 @@ def test_a_manager_extends_an_active_restriction_and_owes_a_notice(story: Story)
     (extended,) = [e for e in story.app.repository.event_store.get(story.case_id)
                    if type(e).__name__ == "RestrictionExtended"]
     assert (extended.previous_ends_on, extended.ends_on) == (old_end, new_end)
-    assert extended.reason == "breaches of terms continue"
+    assert str(extended.reason) == "breaches of terms continue"
 
 
 def test_an_open_ended_restriction_can_be_given_an_end_date(story: Story) -> None:
