@@ -1,4 +1,4 @@
-"""Liveness and readiness: PostgreSQL, Temporal and projection lag."""
+"""Liveness and readiness: PostgreSQL, Temporal, projection lag and runner heartbeats."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+
+from projections.heartbeat import STALE_AFTER, heartbeats
 
 router = APIRouter(tags=["health"])
 
@@ -23,12 +25,24 @@ async def readyz(request: Request) -> JSONResponse:
     ready = True
     try:
         head, lags = await asyncio.to_thread(_lags, state.service, state.views)
+        beats = await asyncio.to_thread(_heartbeats, state.views)
         checks["postgresql"] = "ok"
+        stale_after = getattr(state, "max_heartbeat_age", STALE_AFTER)
         for name, lag in lags.items():
             ok = lag <= state.max_lag
             ready &= ok
             checks[f"projection:{name}"] = "ok" if ok else f"{lag} events behind"
             checks[f"projection:{name}:lag"] = str(lag)
+            # A stalled runner shows no lag while nothing is written: its heartbeat does.
+            beat = beats.get(name)
+            if beat is None:
+                checks[f"projection:{name}:runner"] = "no runner heartbeat"
+            else:
+                seconds = beat["seconds_since_pass"]
+                checks[f"projection:{name}:seconds_since_pass"] = str(seconds)
+                checks[f"projection:{name}:runner"] = "ok" if seconds <= stale_after else (
+                    f"stalled: no pass for {seconds:.0f} s")
+            ready &= checks[f"projection:{name}:runner"] == "ok"
     except Exception as exc:  # noqa: BLE001 - readiness reports, never raises
         ready = False
         checks["postgresql"] = f"unreachable: {type(exc).__name__}"
@@ -38,7 +52,7 @@ async def readyz(request: Request) -> JSONResponse:
     body = {"status": "ok" if ready else "unavailable", "checks": checks}
     if not ready:
         reasons = "; ".join(f"{k}: {v}" for k, v in checks.items()
-                            if v != "ok" and not k.endswith(":lag"))
+                            if v != "ok" and not k.endswith((":lag", ":seconds_since_pass")))
         return JSONResponse({"type": "https://upc.example/problems/not-ready",
                              "title": "Service unavailable", "status": 503,
                              "detail": reasons or "not ready", **body},
@@ -50,6 +64,10 @@ def _lags(service: Any, views: dict[str, Any]) -> tuple[int, dict[str, int]]:
     head = service.recorder.max_notification_id() or 0
     return head, {name: head - (view.max_tracking_id(service.name) or 0)
                   for name, view in views.items()}
+
+
+def _heartbeats(views: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return heartbeats(next(iter(views.values()))) if views else {}
 
 
 async def _temporal_check(request: Request) -> str:

@@ -17,6 +17,7 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.persistence import Tracking
 
+from projections.heartbeat import Heart
 from projections.mapper import redacting_mapper
 from projections.view import View
 
@@ -33,6 +34,7 @@ class ViewFollower:
         self.mapper = mapper or redacting_mapper(app)
         self.last_position = 0
         self.heartbeat = time.monotonic()
+        self.heart = Heart(view)
 
     @property
     def position(self) -> int:
@@ -41,6 +43,11 @@ class ViewFollower:
     def catch_up_once(self) -> int:
         """Process one batch; returns how many events were applied (0: caught up)."""
         self.heartbeat = time.monotonic()
+        applied = self._catch_up_once()
+        self.heart.beat(self.last_position)  # throttled: at most every few seconds
+        return applied
+
+    def _catch_up_once(self) -> int:
         position = self.last_position = self.position
         head = self.app.recorder.max_notification_id() or 0
         if head <= position:

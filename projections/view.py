@@ -29,6 +29,9 @@ class View(PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         for ddl in self.table_ddl():
             self.sql_create_statements.append(ddl)
+        from projections.heartbeat import table_ddl as heartbeat_ddl
+
+        self.sql_create_statements.append(heartbeat_ddl(self))
 
     @property
     def schema(self) -> str:
