@@ -44,6 +44,7 @@ ROUTE_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", f"{C}/timeline"): CASE_READERS,
     ("GET", f"{C}/events"): CASE_READERS,
     ("POST", f"{C}/closure"): MANAGEMENT,
+    ("POST", f"{C}/owner"): MANAGEMENT,
     # contacts, incidents, staff support
     ("POST", f"{C}/contacts"): FRONT_LINE,
     ("POST", f"{C}/contacts/{{contact_id}}/triage"): FRONT_LINE,

@@ -302,6 +302,12 @@ class RecordNoticeSent(Command):
 
 # --- other events a case must take -----------------------------------------------------------
 
+class AssignOwner(Command):
+    owner_id: StaffId = Field(description="the staff user id of the new case owner")
+    reason: Reason
+    model_config = example(owner_id="maya", reason="Knows the customer's housing history.")
+
+
 class RecordCounterAllegation(Command):
     staff_id: StaffId
     summary: Text

@@ -343,6 +343,11 @@ class CaseService(Application[UUID]):
         return self._do(case_id, actor, options,
                         lambda case, stamp: case.record_subject_access_request(stamp, policy))
 
+    def assign_owner(self, case_id: UUID, actor: Actor, *, owner_id: str, reason: str,
+                     **options: Any) -> Case:
+        return self._do(case_id, actor, options,
+                        lambda case, stamp: case.assign_owner(owner_id, reason, stamp))
+
     def record_tenancy_ended(self, case_id: UUID, actor: Actor, *, ended_on: date,
                              **options: Any) -> Case:
         return self._do(case_id, actor, options,

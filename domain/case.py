@@ -55,6 +55,7 @@ from domain.errors import (
     NoticeAlreadySent,
     NotYetDue,
     OrganisationWideNeedsSeniorManager,
+    OwnerConflicted,
     RatifierIsImposer,
     RestrictionInForce,
     RestrictionNotActive,
@@ -199,6 +200,7 @@ class Case(Aggregate):
     LegalHoldReleased = ev.LegalHoldReleased
     PersonErased = ev.PersonErased
     CaseDisposed = ev.CaseDisposed
+    CaseOwnerAssigned = ev.CaseOwnerAssigned
 
     if TYPE_CHECKING:  # state set by the events' apply(); not constructor fields
         customer_ref: str
@@ -232,6 +234,7 @@ class Case(Aggregate):
         sar_overdue: set[UUID]
         litigation_holds: dict[UUID, datetime]
         disposed_at: datetime | None
+        owner_id: str | None
 
     # --- opening, contacts, incidents ----------------------------------------------------
 
@@ -647,6 +650,25 @@ class Case(Aggregate):
                                             case_policy.period(Setting.SAR_RESPONSE))
         self._record(self.SubjectAccessRequested, stamp, request_id=self.new_id("sar"),
                      due_on=due_on)
+
+    def assign_owner(self, owner_id: str, reason: str, stamp: Stamp) -> None:
+        """A manager names the case owner. Not someone the customer has made a
+        counter-allegation against (they are conflicted on this case), and not by a manager
+        who is. Naming the current owner again records nothing."""
+        self._open_for(stamp, MANAGEMENT, "assign the case owner")
+        owner = owner_id.strip()
+        if not owner:
+            raise InvalidInput("Name the member of staff who will own this case.")
+        self._require_not_conflicted(stamp.actor)
+        if owner in self.conflicted_staff:
+            raise OwnerConflicted(
+                f"The customer has made an allegation against {owner}, so they cannot own "
+                "this case; choose someone else.")
+        reason = require_reason(reason, "assigning the case owner")
+        if owner == self.owner_id:
+            return
+        self._record(self.CaseOwnerAssigned, stamp, owner_id=owner,
+                     previous_owner_id=self.owner_id, reason=reason, evidence=[])
 
     def record_tenancy_ended(self, ended_on: date, stamp: Stamp) -> None:
         self._open_for(stamp, FRONT_LINE, "record that the tenancy ended")

@@ -86,6 +86,13 @@ class StaffConflicted(SeparationOfDuties):
     code = "staff-conflicted"
 
 
+class OwnerConflicted(SeparationOfDuties):
+    """The named owner is the subject of the customer's counter-allegation."""
+
+    code = "owner-conflicted"
+    http_status = 422
+
+
 # --- evidence, checks and safeguards ---------------------------------------------------------
 
 class EvidenceRequired(DomainError):

@@ -152,6 +152,7 @@ class Opened(CaseEvent, Aggregate.Created):
         case.sar_overdue = set()
         case.litigation_holds = {}
         case.disposed_at = None
+        case.owner_id = None
         super().apply(aggregate)
 
 class ContactRecorded(CaseEvent):
@@ -715,6 +716,18 @@ class CaseDisposed(CaseEvent):
     def change(self, case: Any) -> None:
         case.disposed_at = self.occurred_at
         case.erased_subjects.update(self.erased_subjects)
+
+class CaseOwnerAssigned(DecisionEvent):
+    """A manager made a member of staff the case owner: significant new information from a
+    restricted customer goes to them (POLICY.md "Every contact is recorded")."""
+
+    TOPIC = "upc.case:Case.CaseOwnerAssigned"
+    owner_id: str  # a staff user id (staff acting in their role)
+    previous_owner_id: str | None
+
+    def change(self, case: Any) -> None:
+        case.owner_id = self.owner_id
+
 
 class TenancyEnded(CaseEvent):
     TOPIC = "upc.case:Case.TenancyEnded"

@@ -10,6 +10,7 @@ from fastapi import Response
 from api.commands import Command, recorded
 from api.routes import CASE, guarded_router
 from api.schemas import (
+    AssignOwner,
     NominateRepresentative,
     OverrideSetting,
     RecordCounterAllegation,
@@ -20,6 +21,17 @@ from api.schemas import (
 )
 
 router = guarded_router("other case events")
+
+
+@router.post(f"{CASE}/owner", response_model=Recorded,
+             summary="Assign the case owner (not staff the customer has made an allegation "
+                     "against)")
+def assign_owner(case_id: UUID, body: AssignOwner, ctx: Command,
+                 response: Response) -> Recorded:
+    case = ctx.run(lambda **o: ctx.service.assign_owner(
+        case_id, ctx.actor, owner_id=body.owner_id, reason=body.reason,
+        occurred_at=body.occurred_at, **o))
+    return recorded(ctx, case, response)
 
 
 @router.post(f"{CASE}/counter-allegations", status_code=201, response_model=Recorded,

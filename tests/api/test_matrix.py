@@ -61,6 +61,8 @@ CELLS = [
     Cell("events", "GET", C + "/events", "opened", lambda b: f"{b.path}/events", READERS, 200),
     Cell("close case", "POST", C + "/closure", "opened", lambda b: f"{b.path}/closure",
          MANAGEMENT, 200, lambda b: {"reason": "No further contact."}),
+    Cell("assign owner", "POST", C + "/owner", "opened", lambda b: f"{b.path}/owner",
+         MANAGEMENT, 200, lambda b: {"owner_id": "milo", "reason": "Knows the history."}),
     Cell("record contact", "POST", C + "/contacts", "opened", lambda b: f"{b.path}/contacts",
          FRONT, 201, lambda b: {"channel": "email", "direction": "inbound", "occurred_at": at(),
                                 "summary": "Asked again."}),

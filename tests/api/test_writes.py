@@ -273,3 +273,24 @@ def test_extending_a_restriction_over_http(client: TestClient, stage: Stage) -> 
     assert not_active.status_code == 409
     assert not_active.json()["type"].endswith("/restriction-not-active")
     assert events_of(client, built.path).count("RestrictionExtended") == 1
+
+
+def test_assigning_the_case_owner_over_http(client: TestClient, stage: Stage) -> None:
+    built = stage.opened()
+    path = f"{built.path}/owner"
+    reply = client.post(path, json={"owner_id": "milo", "reason": "Knows the history."},
+                        headers=auth("manager", "maya"))
+    assert reply.status_code == 200, reply.text
+    (event,) = reply.json()["events"]
+    assert event["type"] == "CaseOwnerAssigned"
+
+    client.post(f"{built.path}/counter-allegations", headers=auth("caseworker", "cara"),
+                json={"staff_id": "cara", "summary": "Says she was rude."})
+    conflicted = client.post(path, json={"owner_id": "cara", "reason": "Covering leave."},
+                             headers=auth("manager", "maya"))
+    assert conflicted.status_code == 422, conflicted.text
+    assert conflicted.json()["type"].endswith("/owner-conflicted")
+    caseworker = client.post(path, json={"owner_id": "carl", "reason": "R."},
+                             headers=auth("caseworker", "cara"))
+    assert caseworker.status_code == 403
+    assert events_of(client, built.path).count("CaseOwnerAssigned") == 1

@@ -15,6 +15,7 @@ from domain.actors import Actor, Role
 from domain.case import Case
 from domain.terms import RestrictionTerms
 from tests.unit.domain.story import (
+    ADMIN,
     AUDITOR,
     CASEWORKER,
     COMMITTEE,
@@ -565,3 +566,41 @@ def test_empty_reasons_are_refused(story: Story) -> None:
     restriction = story.propose()
     refused(story, errors.ReasonRequired, lambda: story.do(
         "approve_restriction", MANAGER, restriction_id=restriction, reason="  "))
+
+
+# --- the case owner ----------------------------------------------------------------------
+
+def test_a_manager_assigns_the_case_owner(story: Story) -> None:
+    case = story.do("assign_owner", MANAGER, owner_id="milo", reason="knows the history")
+    assert case.owner_id == "milo"
+    case = story.do("assign_owner", SENIOR, owner_id=" sana ", reason="escalated")
+    assert case.owner_id == "sana"
+    before = story.case.version
+    story.do("assign_owner", MANAGER, owner_id="sana", reason="again")  # already the owner
+    assert story.case.version == before
+
+
+@pytest.mark.parametrize("actor", [CASEWORKER, AUDITOR, COMMITTEE, ADMIN])
+def test_only_managers_assign_the_case_owner(story: Story, actor: Actor) -> None:
+    refused(story, errors.RoleNotPermitted, lambda: story.do(
+        "assign_owner", actor, owner_id="milo", reason="r"))
+
+
+def test_the_owner_is_not_someone_the_customer_has_accused(story: Story) -> None:
+    story.do("record_counter_allegation", CASEWORKER, staff_id="milo", summary="rude to me")
+    refused(story, errors.OwnerConflicted, lambda: story.do(
+        "assign_owner", MANAGER, owner_id="milo", reason="r"))
+    story.do("assign_owner", MANAGER, owner_id="mo", reason="not involved")
+
+
+def test_an_accused_manager_does_not_choose_the_owner(story: Story) -> None:
+    story.do("record_counter_allegation", CASEWORKER, staff_id=MANAGER.user_id, summary="rude")
+    refused(story, errors.StaffConflicted, lambda: story.do(
+        "assign_owner", MANAGER, owner_id="mo", reason="r"))
+
+
+def test_assigning_an_owner_needs_a_name_and_a_reason(story: Story) -> None:
+    refused(story, errors.InvalidInput, lambda: story.do(
+        "assign_owner", MANAGER, owner_id="  ", reason="r"))
+    refused(story, errors.ReasonRequired, lambda: story.do(
+        "assign_owner", MANAGER, owner_id="mo", reason=" "))
