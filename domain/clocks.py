@@ -21,6 +21,7 @@ because a later event moved the date: recompute with the function and sleep agai
 | Ombudsman due date | OmbudsmanContacted with ``due_on``; stopped by OmbudsmanMatterClosed | ``ombudsman_overdue_at`` (end of ``due_on``; ``ombudsman_due_at`` is its start) | ``escalate_ombudsman_overdue(case_id, matter_id)`` |
 | subject access request | SubjectAccessRequested; moved by SubjectAccessExtended; stopped by SubjectAccessFulfilled | ``subject_access_overdue_at`` (end of the recorded ``due_on``, i.e. ``subject_access_due_on`` with the extension) | ``escalate_subject_access_overdue(case_id, request_id)`` |
 | retention | CaseClosed (``retain_until``) | ``start_of(case.retain_until)`` | disposal: a later issue |
+| contact triage | ContactRecorded (while a restriction is in force); stopped by ContactTriaged | ``contact_triage_due_at`` (end of the day ``contact_triage_period`` after it was recorded) | none: not a Temporal clock (recording contacts is a hot path); the views and the audit check "restricted contact not triaged in time" compare against it (``contact_triage_due_on`` for a fold without the aggregate) |
 
 Clocks stop when their fact is recorded (e.g. RestrictionLifted/Expired stop review and
 expiry clocks; AppealDecided stops the appeal clock; NoticeSent stops the notice clock).
@@ -161,3 +162,18 @@ def ombudsman_overdue_at(case: Case, matter_id: UUID) -> datetime | None:
     """End of the Ombudsman's due date: from then on the matter is overdue."""
     due_on = case.ombudsman[matter_id].due_on
     return None if due_on is None else end_of(due_on)
+
+
+def contact_triage_due_on(recorded_at: datetime, policy: PolicyValues) -> date:
+    """The last day to classify a contact recorded at ``recorded_at``, under ``policy`` (the
+    organisation's settings merged with the case's overrides): counted from the day it was
+    recorded, not the day it happened, since a back-dated contact cannot be read earlier."""
+    return policy.calendar.after(uk_date(recorded_at), policy.period(
+        Setting.CONTACT_TRIAGE_PERIOD))
+
+
+def contact_triage_due_at(case: Case, contact_id: UUID, organisation: PolicyValues) -> datetime:
+    """From this instant an unclassified contact is late (the end of its last day)."""
+    contact = case.contacts[contact_id]
+    received = contact.recorded_at or contact.occurred_at
+    return end_of(contact_triage_due_on(received, case.policy(organisation)))

@@ -171,7 +171,8 @@ class ContactRecorded(CaseEvent):
 
     def change(self, case: Any) -> None:
         case.contacts[self.contact_id] = Contact(
-            self.channel, self.direction, self.occurred_at, self.summary)
+            self.channel, self.direction, self.occurred_at, self.summary,
+            recorded_at=self.recorded_at)
 
 class ContactTriaged(CaseEvent):
     TOPIC = "upc.case:Case.ContactTriaged"

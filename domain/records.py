@@ -17,6 +17,7 @@ class Contact:
     occurred_at: datetime
     summary: PersonalData
     triage: str | None = None
+    recorded_at: datetime | None = None  # when it was recorded: the triage clock starts
 
 
 @dataclass

@@ -40,6 +40,7 @@ class Setting(StrEnum):
     SAR_RESPONSE = "sar_response"
     SAR_EXTENSION = "sar_extension"
     RETENTION = "retention"
+    CONTACT_TRIAGE_PERIOD = "contact_triage_period"
     OVERDUE_REVIEW_ACTION = "overdue_review_action"
     NATION = "nation"
 
@@ -61,6 +62,9 @@ SEED: Mapping[Setting, str] = {
     Setting.SAR_RESPONSE: "1 months",
     Setting.SAR_EXTENSION: "2 months",
     Setting.RETENTION: "6 years",
+    # A contact from a restricted customer is read and classified within this period of
+    # being recorded (filed contacts too: new information and safeguarding are looked for).
+    Setting.CONTACT_TRIAGE_PERIOD: "2 working_days",
     Setting.OVERDUE_REVIEW_ACTION: OverdueReviewAction.ESCALATE.value,
     Setting.NATION: Nation.ENGLAND_AND_WALES.value,
 }

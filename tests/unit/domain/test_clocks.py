@@ -176,3 +176,44 @@ def test_ombudsman_due_dates_are_kept(story: Story) -> None:
                     due_on=date(2026, 4, 1))
     matter = next(iter(case.ombudsman))
     assert clocks.ombudsman_due_at(case, matter) == start_of(date(2026, 4, 1))
+
+
+# --- contact triage: a setting, not a constant ---------------------------------------------
+
+def test_contact_triage_is_due_by_the_organisations_period_in_working_days(
+        story: Story) -> None:
+    friday = datetime(2026, 3, 6, 16, 0, tzinfo=UTC)
+    story.clock.set(friday)
+    contact = story.record_contact()
+    due = clocks.contact_triage_due_at(story.case, contact, DEFAULTS)
+    assert due == end_of(date(2026, 3, 10))  # two working days: Monday, Tuesday
+    assert clocks.contact_triage_due_on(friday, DEFAULTS) == date(2026, 3, 10)
+    longer = DEFAULTS.with_overrides({"contact_triage_period": "5 working_days"})
+    assert clocks.contact_triage_due_at(story.case, contact, longer) == end_of(
+        date(2026, 3, 13))
+
+
+def test_a_case_override_of_the_triage_period_needs_a_reason_and_applies(
+        story: Story) -> None:
+    contact = story.record_contact()
+    with pytest.raises(errors.ReasonRequired):
+        story.do("override_setting", MANAGER, setting="contact_triage_period",
+                 value="1 working_days", reason=" ")
+    with pytest.raises(errors.RoleNotPermitted):
+        story.do("override_setting", CASEWORKER, setting="contact_triage_period",
+                 value="1 working_days", reason="safeguarding concerns")
+    story.do("override_setting", MANAGER, setting="contact_triage_period",
+             value="1 working_days", reason="safeguarding concerns: read the same day")
+    recorded = story.case.contacts[contact].recorded_at
+    assert recorded is not None
+    assert clocks.contact_triage_due_at(story.case, contact, DEFAULTS) == end_of(
+        story.case.policy(DEFAULTS).calendar.add_working_days(recorded.date(), 1))
+
+
+def test_a_back_dated_contact_is_due_from_when_it_was_recorded(story: Story) -> None:
+    story.clock.set(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
+    case = story.do("record_contact", CASEWORKER, channel="letter", direction="inbound",
+                    occurred_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), summary="a letter")
+    contact = list(case.contacts)[-1]
+    assert clocks.contact_triage_due_at(story.case, contact, DEFAULTS) == end_of(
+        date(2026, 3, 12))
