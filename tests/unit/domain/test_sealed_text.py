@@ -124,12 +124,18 @@ def test_version_1_events_with_plain_text_still_read(story: Story) -> None:
     assert story.app.mapper.to_domain_event(old).reference == PersonalData(subject, "HOS-1")
 
 
-def test_version_1_reviews_read_without_a_justification(story: Story) -> None:
+def continued_review(story: Story) -> Any:
+    """A restriction continued at review with no justification: the stored event."""
     story.ready()
     restriction = story.activate()
     story.do("complete_review", MANAGER_2, restriction_id=restriction, outcome="continue",
              reason="still abusive", next_review_date=story.review_date())
     (review,) = events_named(story.app, story.case_id, "ReviewCompleted")
+    return review
+
+
+def test_version_1_reviews_read_without_a_justification(story: Story) -> None:
+    review = continued_review(story)
     old = as_v1(story.app, review, reason="still abusive")
     state = story.app.mapper.transcoder.decode(old.state)
     del state["behaviour_justification"]  # v1 reviews had no such field
@@ -160,9 +166,5 @@ def test_review_despite_open_service_failure_needs_and_keeps_a_justification(
 
 
 def test_review_without_a_justification_records_none(story: Story) -> None:
-    story.ready()
-    restriction = story.activate()
-    story.do("complete_review", MANAGER_2, restriction_id=restriction, outcome="continue",
-             reason="still abusive", next_review_date=story.review_date())
-    (review,) = events_named(story.app, story.case_id, "ReviewCompleted")
+    review = continued_review(story)
     assert review.behaviour_justification is None
