@@ -68,6 +68,8 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "case_id", "version", "event_type", "actor_id", "occurred_at",
         "open_service_failure", "justification_recorded", "evidence_count")),
 }
+#: Every table written by ``_upsert``: the view's tables and the fold's state.
+WRITTEN = {**TABLES, "case_fold": (("case_id",), ("case_id", "state"))}
 JSON_COLUMNS = {"terms", "current_restriction", "current_appeal", "warnings", "flags"}
 
 DDL = {
@@ -254,6 +256,7 @@ class CaseView(View):
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self._organisation: dict[str, str] | None = None
+        self._statements: dict[str, Composable] = {}
 
     def table_names(self) -> list[str]:
         return list(DDL)
@@ -330,11 +333,8 @@ class CaseView(View):
                changes: cf.Changes) -> None:
         touched = [states[c] for c in sorted(changes.cases) if states[c]["customer_ref"]]
         self._upsert(curs, "case_view", [case_row(s) for s in touched])
-        if touched:
-            curs.executemany(
-                SQL("INSERT INTO {0} (case_id, state) VALUES (%s, %s) ON CONFLICT (case_id)"
-                    " DO UPDATE SET state = EXCLUDED.state").format(self.table("case_fold")),
-                [(s["case_id"], Jsonb(s)) for s in touched])
+        self._upsert(curs, "case_fold", [{"case_id": s["case_id"], "state": s}
+                                         for s in touched])
         for table, keys, part in (("case_restriction", changes.restrictions, "restrictions"),
                                   ("case_appeal", changes.appeals, "appeals"),
                                   ("case_notice", changes.notices, "notices"),
@@ -356,28 +356,32 @@ class CaseView(View):
             {"triage": None, "triaged_at": None, "triage_version": None, **row}
             for row in contacts.values()])
         if updates:
-            curs.executemany(SQL(
-                "UPDATE {0} SET triage = %(triage)s, triaged_at = %(triaged_at)s,"
-                " triage_version = %(triage_version)s WHERE contact_id = %(contact_id)s"
-            ).format(self.table("case_contact")), updates)
+            curs.execute(SQL(
+                "UPDATE {0} c SET triage = u.triage, triaged_at = u.triaged_at,"
+                " triage_version = u.triage_version"
+                " FROM jsonb_populate_recordset(NULL::{0}, %s) u"
+                " WHERE c.contact_id = u.contact_id").format(self.table("case_contact")),
+                (Jsonb(sorted(updates, key=lambda u: u["contact_id"])),))
         self._upsert(curs, "case_review", changes.reviews)
         self._upsert(curs, "case_decision", changes.decisions)
 
     def _upsert(self, curs: Cursor[DictRow], table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert or update ``rows`` in one statement: the rows travel as one JSON array
+        (one ``json.dumps``, one round trip) and PostgreSQL turns it into a record set."""
         if not rows:
             return
-        key, columns = TABLES[table]
+        key, columns = WRITTEN[table]
         updates = [c for c in columns if c not in key]
-        statement = SQL("INSERT INTO {0} ({1}) VALUES ({2}) ON CONFLICT ({3}) DO UPDATE SET {4}"
-                        ).format(self.table(table),
-                                 SQL(", ").join(map(Identifier, columns)),
-                                 SQL(", ").join(SQL("%s") for _ in columns),
-                                 SQL(", ").join(map(Identifier, key)),
-                                 SQL(", ").join(SQL("{0} = EXCLUDED.{0}").format(Identifier(c))
-                                                for c in updates))
-        curs.executemany(statement, [
-            tuple(Jsonb(row[c]) if c in JSON_COLUMNS and row[c] is not None else row[c]
-                  for c in columns) for row in rows])
+        statement = self._statements.get(table)
+        if statement is None:
+            names = SQL(", ").join(map(Identifier, columns))
+            statement = self._statements[table] = SQL(
+                "INSERT INTO {0} ({1}) SELECT {1} FROM jsonb_populate_recordset(NULL::{0}, %s)"
+                " ON CONFLICT ({2}) DO UPDATE SET {3}").format(
+                    self.table(table), names, SQL(", ").join(map(Identifier, key)),
+                    SQL(", ").join(SQL("{0} = EXCLUDED.{0}").format(Identifier(c))
+                                   for c in updates))
+        curs.execute(statement, (Jsonb([{c: row[c] for c in columns} for row in rows]),))
 
     # --- reading (the API's fast path; richer queries live in projections.queries) -------
 
