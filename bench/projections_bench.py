@@ -51,9 +51,31 @@ def progress_bar() -> Any:
 
 # --- seeding ------------------------------------------------------------------------------
 
-def seed(app: Any, cases: int, chunk: int = 2000) -> dict[str, Any]:
+def sized(life: Lifecycle, target: int) -> Any:
+    """``life``'s steps, cut at ``target`` events, or padded to it with contacts (the most
+    common event) when the story ends sooner: ``--events-per-case`` sets the mean."""
+    steps = life.run()
+    for _ in steps:
+        yield
+        if life.case is not None and life.case.version >= target:
+            return
+    restricted = any(r.in_force for r in life.case.restrictions.values()) if life.case else False
+    while life.case is not None and life.case.version < target:
+        life.end = max(life.end, life.t + timedelta(days=3))  # padding may run past "now"
+        before = life.case.version
+        for _ in life.contacts(1, restricted=restricted):
+            yield
+            if life.case.version >= target:
+                return
+        if life.case.version == before:
+            return
+
+
+def seed(app: Any, cases: int, events_per_case: int = 20,
+         chunk: int = 2000) -> dict[str, Any]:
     """Lifecycles interleaved like live traffic: each chunk of cases advances a few events
-    per case per round, and every round is saved in inserts of ~SAVE_EVENTS events."""
+    per case per round, and every round is saved in inserts of ~SAVE_EVENTS events. Each
+    case's length is drawn uniformly around ``events_per_case`` (half to one and a half)."""
     rng = random.Random(20260101)
     end = datetime.now(UTC)
     events = 0
@@ -64,7 +86,9 @@ def seed(app: Any, cases: int, chunk: int = 2000) -> dict[str, Any]:
             lives = [Lifecycle(rng, f"B-{i:07d}", end - timedelta(days=rng.uniform(30, 720)),
                                end, violations=0.02) for i in range(first,
                                                                      min(cases, first + chunk))]
-            running = [(life, life.run()) for life in lives]
+            mean = max(2, events_per_case)
+            running = [(life, sized(life, rng.randint(max(2, mean // 2), mean + mean // 2)))
+                       for life in lives]
             while running:
                 still = []
                 for life, steps in running:
@@ -91,8 +115,8 @@ def seed(app: Any, cases: int, chunk: int = 2000) -> dict[str, Any]:
                 bar.advance(task, finished)
                 running = still
     seconds = time.perf_counter() - started
-    return {"cases": cases, "events": events, "seconds": round(seconds, 1),
-            "events_per_second": round(events / seconds)}
+    return {"cases": cases, "events": events, "events_per_case": round(events / cases, 1),
+            "seconds": round(seconds, 1), "events_per_second": round(events / seconds)}
 
 
 # --- the runner, in its own process ------------------------------------------------------
@@ -114,25 +138,58 @@ class Channel:
         return json.loads(line)
 
 
-def runner_process(url: str, conn: Any) -> None:
+def runner_process(url: str, conn: Any, baseline: bool) -> None:
     from projections.registry import VIEW_CLASSES, construct_view
-    from projections.runner import ProjectionRunner, ViewFollower
+    from projections.runner import ProjectionRunner, SharedFollower, ViewFollower
 
     env = eventsourcing_env(url)
     app = simulation_service(env)
     views = [construct_view(cls, env) for cls in VIEW_CLASSES]
     head = app.recorder.max_notification_id() or 0
     catch_up: dict[str, Any] = {}
-    started_all = time.perf_counter()
+    if baseline:
+        # The same views fed the way the runner used to: a follower per view, each reading
+        # and decoding the log for itself. Then dropped, so the shared read starts from 0.
+        per_view: dict[str, Any] = {}
+        started_all = time.perf_counter()
+        for view in views:
+            started = time.perf_counter()
+            applied = ViewFollower(app, view).catch_up()
+            seconds = time.perf_counter() - started
+            per_view[view.view_name] = {"events": applied, "seconds": round(seconds, 1),
+                                        "events_per_second": round(applied / seconds)}
+        total = time.perf_counter() - started_all
+        per_view["all_views"] = {"log_positions": head, "seconds": round(total, 1),
+                                 "log_positions_per_second": round(head / total)}
+        catch_up["baseline_follower_per_view"] = per_view
+        for view in views:
+            view.drop()
+            view.datastore.close()
+        views = [construct_view(cls, env) for cls in VIEW_CLASSES]
+    # The case view alone first (its own rate), then the other views from one shared read.
+    case_view = next(v for v in views if v.view_name == "case_view")
+    started = time.perf_counter()
+    applied = ViewFollower(app, case_view).catch_up()
+    seconds = time.perf_counter() - started
+    catch_up["case_view"] = {"events": applied, "seconds": round(seconds, 1),
+                             "events_per_second": round(applied / seconds)}
     for view in views:
-        started = time.perf_counter()
-        applied = ViewFollower(app, view).catch_up()
-        seconds = time.perf_counter() - started
-        catch_up[view.view_name] = {"events": applied, "seconds": round(seconds, 1),
-                                    "events_per_second": round(applied / seconds)}
-    total = time.perf_counter() - started_all
-    catch_up["all_views"] = {"log_positions": head, "seconds": round(total, 1),
-                             "log_positions_per_second": round(head / total)}
+        view.drop()
+        view.datastore.close()
+    views = [construct_view(cls, env) for cls in VIEW_CLASSES]
+    shared = SharedFollower(app, views)
+    started = time.perf_counter()
+    shared.catch_up()
+    total = time.perf_counter() - started
+    shared.close()
+    catch_up["all_views_shared_read"] = {"log_positions": head, "seconds": round(total, 1),
+                                         "log_positions_per_second": round(head / total)}
+    if baseline:
+        before = catch_up["baseline_follower_per_view"]
+        catch_up["speedup_vs_baseline"] = {
+            "case_view": round(catch_up["case_view"]["events_per_second"]
+                               / before["case_view"]["events_per_second"], 2),
+            "all_views": round(before["all_views"]["seconds"] / total, 2)}
     conn.send(catch_up)
     runner = ProjectionRunner(app, views, psycopg_conninfo(url), poll_interval=0.5)
     runner.start()
@@ -278,16 +335,23 @@ def main(settings: Any, args: argparse.Namespace) -> int:
 
         for cls in VIEW_CLASSES:
             construct_view(cls, env).datastore.close()
-        results: dict[str, Any] = {"command": f"upc bench projections --cases {args.cases}",
-                                   "started": datetime.now(UTC).isoformat()}
+        events_per_case = getattr(args, "events_per_case", 20)
+        args.baseline = getattr(args, "baseline", args.cases <= 20_000)
+        results: dict[str, Any] = {
+            "command": f"upc bench projections --cases {args.cases}"
+                       f" --events-per-case {events_per_case}",
+            "started": datetime.now(UTC).isoformat(),
+            "baseline": "a follower per view, same code, same database, same run"
+                        if args.baseline else None}
         print(f"seeding {args.cases} cases …")
-        results["seed"] = seeded = seed(app, args.cases)
+        results["seed"] = seeded = seed(app, args.cases, events_per_case)
         print(json.dumps(seeded))
         with psycopg.connect(psycopg_conninfo(url), autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
         import subprocess
 
-        process = subprocess.Popen([sys.executable, __file__, "--runner", url],
+        process = subprocess.Popen([sys.executable, __file__, "--runner", url,
+                                    "--baseline" if args.baseline else "--no-baseline"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         parent = Channel(process.stdout, process.stdin)
         print("projection catch-up (runner process) …")
@@ -322,4 +386,4 @@ if __name__ == "__main__" and sys.argv[1:2] == ["--runner"]:
     import logging
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    runner_process(sys.argv[2], Channel(sys.stdin, sys.stdout))
+    runner_process(sys.argv[2], Channel(sys.stdin, sys.stdout), sys.argv[3:4] == ["--baseline"])

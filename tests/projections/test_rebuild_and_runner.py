@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from projections import queries
 from projections.rebuild import rebuild
-from projections.runner import ProjectionRunner, ViewFollower, wait_until
+from projections.runner import ProjectionRunner, SharedFollower, ViewFollower, wait_until
 from projections.simulation import build_case
 from projections.registry import VIEW_CLASSES, construct_view
 from tests.projections.conftest import World, save_in_chunks
@@ -120,3 +120,38 @@ def test_a_batch_applied_twice_is_refused_whole(world: World) -> None:
     with pytest.raises(IntegrityError):
         view.process_batch(batch)
     assert queries.list_cases(view)["items"] == before
+
+
+def test_one_shared_read_equals_a_follower_per_view(world: World) -> None:
+    seed(world, 10, "h", seed_=11)
+    shared = SharedFollower(world.app, list(world.views.values()), batch_size=7)
+    try:
+        shared.catch_up()
+    finally:
+        shared.close()
+    together = world.dump()
+    rebuild(world.app, world.env, progress=False)  # a ViewFollower per view
+    assert world.dump() == together
+
+
+def test_a_failing_view_stays_behind_alone(world: World) -> None:
+    seed(world, 4, "i", seed_=12)
+    rules = world.views["contact_rules"]
+    original = rules.apply_batch
+
+    def broken(curs, batch):  # type: ignore[no-untyped-def]
+        raise RuntimeError("this view is broken")
+
+    rules.apply_batch = broken  # type: ignore[method-assign]
+    shared = SharedFollower(world.app, list(world.views.values()), batch_size=1000)
+    try:
+        shared.catch_up_once()
+        head = world.app.recorder.max_notification_id()
+        assert "contact_rules" in shared.failed
+        assert world.views["case_view"].max_tracking_id(world.app.name) == head
+        assert (rules.max_tracking_id(world.app.name) or 0) < head
+        rules.apply_batch = original  # type: ignore[method-assign]
+        shared.catch_up()
+        assert rules.max_tracking_id(world.app.name) == head and not shared.failed
+    finally:
+        shared.close()
