@@ -78,6 +78,9 @@ def timeline(case_id: UUID, service: Service, views: Views, min_position: MinPos
     return page
 
 
+_REASON_FIELDS = frozenset({"reason", "behaviour_justification"})
+
+
 @router.get(f"{CASE}/events", response_model=list[EventOut],
             summary="The full event history from the event store, with personal data")
 def case_events(case_id: UUID, actor: CurrentActor, service: Service, pool: Pool,
@@ -87,6 +90,9 @@ def case_events(case_id: UUID, actor: CurrentActor, service: Service, pool: Pool
     case = service.get_case(case_id)  # 404 when there is no such case
     special = sees_special_category(actor)
     shown_special = False
+    # Decision reasons are free text staff write about the customer; they can hold
+    # special-category details, so reading them is logged like the decision trail.
+    shown_reasons = False
     out = []
     for event in service.events.get(case_id, gt=after_version or None, limit=limit):
         name = type(event).__name__
@@ -99,6 +105,7 @@ def case_events(case_id: UUID, actor: CurrentActor, service: Service, pool: Pool
                     value = None
                 else:
                     shown_special |= _is_special(name, key, event) and value.text is not None
+                    shown_reasons |= key in _REASON_FIELDS and value.text is not None
                     value = str(value)
             data[key] = _jsonable(value)
         out.append(EventOut(version=event.originator_version, type=name,
@@ -106,9 +113,10 @@ def case_events(case_id: UUID, actor: CurrentActor, service: Service, pool: Pool
                             recorded_at=getattr(event, "recorded_at", event.timestamp),
                             actor_id=getattr(event, "actor_id", None),
                             actor_role=getattr(event, "actor_role", None), data=data))
-    if shown_special:
-        record_read(pool, actor, case_id, f"GET /api/v1/cases/{case_id}/events",
-                    ["vulnerability_details"])
+    fields = (["vulnerability_details"] if shown_special else []) + \
+        (["decision_reasons"] if shown_reasons else [])
+    if fields:
+        record_read(pool, actor, case_id, f"GET /api/v1/cases/{case_id}/events", fields)
     if out and out[-1].version < case.version:
         response.headers["Link"] = (f'</api/v1/cases/{case_id}/events?after_version='
                                     f'{out[-1].version}&limit={limit}>; rel="next"')

@@ -67,6 +67,18 @@ def test_vulnerability_details_only_to_roles_that_need_them_and_every_read_is_lo
     assert all(e["case_id"] == str(built.case_id) for e in entries)
 
 
+def test_reading_decision_reasons_in_the_event_history_is_logged(
+        client: TestClient, stage: Stage) -> None:
+    built = stage.concern()
+    events = client.get(f"{built.path}/events", headers=auth("caseworker", "cody")).json()
+    concern = next(e for e in events if e["type"] == "ConcernRaised")
+    assert concern["data"]["reason"]  # shown to the front line, who must explain it
+
+    log = client.get("/api/v1/audit/access-log", params={"case_id": str(built.case_id)},
+                     headers=auth("auditor", "audra")).json()["items"]
+    assert [(e["user_id"], e["fields"]) for e in log] == [("cody", ["decision_reasons"])]
+
+
 def test_the_committee_reads_its_report_as_json_or_csv(client: TestClient) -> None:
     reply = client.get("/api/v1/reports/committee", params={"quarter": "2026Q3"},
                        headers=auth("committee"))
