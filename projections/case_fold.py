@@ -143,13 +143,15 @@ class CaseFold:
         at = ts(e.occurred_at)
         if s["last_contact_at"] is None or at > s["last_contact_at"]:
             s["last_contact_at"] = at
+        restricted = any(r["status"] in IN_FORCE for r in s["restrictions"].values())
         c.contacts[str(e.contact_id)] = {
             "case_id": s["case_id"], "contact_id": str(e.contact_id),
             "version": e.originator_version, "occurred_at": at,
             "recorded_at": ts(e.recorded_at), "channel": e.channel,
-            "direction": e.direction,
-            "while_restricted": any(r["status"] in IN_FORCE
-                                    for r in s["restrictions"].values()),
+            "direction": e.direction, "while_restricted": restricted,
+            # the triage period (policy setting, per-case override) counts from recording
+            "triage_due_on": self.due(s, e.recorded_at, Setting.CONTACT_TRIAGE_PERIOD)
+            if restricted else None,
         }
 
     def _ContactTriaged(self, s: State, e: Any, c: Changes) -> None:
@@ -444,11 +446,7 @@ class CaseFold:
         s["erased_subjects"] = sorted({*s["erased_subjects"], *map(str, e.erased_subjects)})
 
     def _CaseOwnerAssigned(self, s: State, e: Any, c: Changes) -> None:
-        # The domain's case-owner event (issue in progress): the first staff id it carries.
-        for name in ("owner_id", "owner", "staff_id", "assignee_id"):
-            if getattr(e, name, None):
-                s["owner"] = str(getattr(e, name))
-                return
+        s["owner"] = e.owner_id
 
     def _TenancyEnded(self, s: State, e: Any, c: Changes) -> None:
         s["tenancy_ended_on"] = ds(e.ended_on)

@@ -54,7 +54,8 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "warning_id", "case_id", "kind", "given_at", "lapsed", "version")),
     "case_contact": (("contact_id",), (
         "contact_id", "case_id", "version", "occurred_at", "recorded_at", "channel",
-        "direction", "while_restricted", "triage", "triaged_at", "triage_version")),
+        "direction", "while_restricted", "triage_due_on", "triage", "triaged_at",
+        "triage_version")),
     "case_subject_access": (("request_id",), (
         "request_id", "case_id", "received_at", "requested_version", "due_on", "extended",
         "fulfilled_at", "overdue")),
@@ -116,7 +117,7 @@ DDL = {
         contact_id uuid PRIMARY KEY, case_id uuid NOT NULL, version integer NOT NULL,
         occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL,
         channel text NOT NULL, direction text NOT NULL, while_restricted boolean NOT NULL,
-        triage text, triaged_at timestamptz, triage_version integer""",
+        triage_due_on date, triage text, triaged_at timestamptz, triage_version integer""",
     "case_subject_access": """
         request_id uuid PRIMARY KEY, case_id uuid NOT NULL, received_at timestamptz NOT NULL,
         requested_version integer NOT NULL, due_on date NOT NULL, extended boolean NOT NULL,
@@ -250,8 +251,8 @@ class CaseView(View):
     # Every case event (so ``version`` is always the case's version) and the settings.
     topics = (*case_event_topics(), *SETTINGS_TOPICS)
     # 1: the first slice (case_view only); 2: child tables; 3: subject access, Ombudsman
-    # matters, appeal reminders and closed appeal windows
-    schema_version = 3
+    # matters, appeal reminders and closed appeal windows; 4: contacts' triage due date
+    schema_version = 4
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)

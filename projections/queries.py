@@ -265,13 +265,8 @@ def notices_unsent(case_view: View, *, as_of: date | None = None,
                    limit: int = DEFAULT_LIMIT) -> Page:
     """Notices owed to the customer and not yet sent (kind, what about, owed since, due by,
     overdue); soonest due first."""
-    day = as_of or today()
-    where = ["n.sent_at IS NULL"]
-    params: list[Any] = []
-    if overdue_only:
-        where.append("(n.overdue OR n.due_on < %s)")
-        params.append(day)
-    return _queue(case_view, "notices", day, where, params, cursor, limit)
+    return _open_items(case_view, "notices", "n", "sent_at", as_of, overdue_only, cursor,
+                       limit)
 
 
 def subject_access_requests(case_view: View, *, as_of: date | None = None,
@@ -281,13 +276,22 @@ def subject_access_requests(case_view: View, *, as_of: date | None = None,
     extended), days left (negative once past), overdue (past due, or escalated by the
     clock); soonest due first. What ``CaseService.open_subject_access_requests`` gives, from
     the case view instead of a scan of the event log."""
+    return _open_items(case_view, "subject_access", "s", "fulfilled_at", as_of, overdue_only,
+                       cursor, limit)
+
+
+def _open_items(case_view: View, which: str, alias: str, done_column: str,
+                as_of: date | None, overdue_only: bool, cursor: str | None,
+                limit: int) -> Page:
+    """A queue of things not yet done (``done_column`` unset), optionally only the overdue
+    ones (escalated by their clock, or past ``due_on``)."""
     day = as_of or today()
-    where = ["s.fulfilled_at IS NULL"]
+    where = [f"{alias}.{done_column} IS NULL"]
     params: list[Any] = []
     if overdue_only:
-        where.append("(s.overdue OR s.due_on < %s)")
+        where.append(f"({alias}.overdue OR {alias}.due_on < %s)")
         params.append(day)
-    return _queue(case_view, "subject_access", day, where, params, cursor, limit)
+    return _queue(case_view, which, day, where, params, cursor, limit)
 
 
 def ombudsman_overdue(case_view: View, *, as_of: date | None = None,

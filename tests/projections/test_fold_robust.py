@@ -154,3 +154,23 @@ def test_an_unknown_notice_is_skipped_not_raised() -> None:
     fold.apply(state, _event(domain_events.NoticeSent, 2, notice_id=uuid.uuid4(),
                              format="standard"), changes)
     assert state["version"] == 2 and state["skipped"] == 1
+
+
+def test_case_owner_and_the_triage_period_setting() -> None:
+    fold, changes = cf.CaseFold(), cf.Changes()
+    state = cf.new_state(str(CASE_ID))
+    rid, contact = uuid.uuid4(), uuid.uuid4()
+    for event in [
+        _event(domain_events.Opened, 1, customer_ref="REF-1"),
+        _event(domain_events.CaseOwnerAssigned, 2, owner_id="mgr-7", previous_owner_id=None),
+        _event(domain_events.SettingOverridden, 3, setting="contact_triage_period",
+               value="5 working_days"),
+        _event(domain_events.ImmediateRestrictionImposed, 4, restriction_id=rid, terms={},
+               ends_on=None, notice_id=uuid.uuid4()),
+        _event(domain_events.ContactRecorded, 5, contact_id=contact, channel="phone",
+               direction="inbound", summary=PersonalData(str(CASE_ID), None)),
+    ]:
+        fold.apply(state, event, changes)
+    assert state["skipped"] == 0 and case_row(state)["owner"] == "mgr-7"
+    # Recorded Monday 2 March 2026 (15:00): five working days on is Monday 9 March.
+    assert changes.contacts[str(contact)]["triage_due_on"] == "2026-03-09"
