@@ -163,14 +163,18 @@ def _bench(settings: Settings, args: argparse.Namespace) -> int:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return int(module.main(settings, args))
-    path = Path(__file__).resolve().parents[1] / "bench" / "api_bench.py"
+    name = "launcher_bench" if args.suite == "launcher" else "api_bench"
+    path = Path(__file__).resolve().parents[1] / "bench" / f"{name}.py"
     if not path.exists():
         raise SettingError(f"upc bench runs from a clone of the repository ({path} is missing)")
     sys.path.insert(0, str(path.parents[1]))
-    spec = importlib.util.spec_from_file_location("api_bench", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    if args.suite == "launcher":
+        return int(module.main(["--warnings", str(args.warnings),
+                                "--decisions", str(args.decisions)]))
     return int(module.main(["--workers", args.workers, "--seconds", str(args.seconds)]))
 
 
@@ -183,8 +187,8 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
                  _launcher),
     "projections": ("run the projection runner alone (needs DATABASE_URL)", _projections),
     "token": ("print a development bearer token", _token),
-    "bench": ("measure the API against a raw psycopg floor (bench/api_bench.py), or the "
-              "projections (`upc bench projections`)", _bench),
+    "bench": ("measure the API against a raw psycopg floor (`upc bench`), the projections "
+              "(`upc bench projections`) or the launcher (`upc bench launcher`)", _bench),
     "rebuild": ("drop and rebuild one or all views from the event store", _rebuild),
     "demo": ("seed a dozen demo cases at every stage (beside `upc serve`)", _demo),
 }
@@ -203,8 +207,13 @@ def parser() -> argparse.ArgumentParser:
         if name == "bench":
             p.add_argument("--workers", default="1,2", help="API worker counts (default 1,2)")
             p.add_argument("--seconds", type=float, default=8.0, help="per measurement")
-            p.add_argument("suite", nargs="?", default="api", choices=["api", "projections"],
+            p.add_argument("suite", nargs="?", default="api",
+                           choices=["api", "projections", "launcher"],
                            help="what to measure (default api)")
+            p.add_argument("--warnings", type=int, default=300,
+                           help="launcher: warnings to launch (each starts two workflows)")
+            p.add_argument("--decisions", type=int, default=20,
+                           help="launcher: decisions timed from event to workflow")
             p.add_argument("--cases", type=int, default=100_000,
                            help="projections: cases to seed (default 100000)")
             p.add_argument("--events-per-case", type=int, default=20,
