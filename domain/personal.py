@@ -42,12 +42,6 @@ class PersonalData:
     def __str__(self) -> str:
         return ERASED_TEXT if self.text is None else self.text
 
-    def strip(self) -> PersonalData:
-        """For code written when reasons were plain strings (``bool(reason.strip())``: "was a
-        reason recorded?"): a recorded value stays truthy, readable or not. New code should
-        test ``is not None`` instead; this goes once no caller needs it."""
-        return self if self.text is None else PersonalData(self.subject_id, self.text.strip())
-
     def __repr__(self) -> str:  # never leak personal data into logs or tracebacks
         return f"PersonalData(subject_id={self.subject_id!r}, {'erased' if self.erased else '…'})"
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from domain.calendar import Period, WorkingCalendar, uk_date
+from domain.personal import PersonalData
 from domain.vocabulary import Nation
 from domain.settings import PolicyValues, Setting
 
@@ -477,14 +478,15 @@ class CaseFold:
             "sent_at": None, "sent_version": None, "format": None, "overdue": False}
         c.notices.add((s["case_id"], nid))
 
-    def _decision(self, s: State, e: Any, c: Changes, justification: str | None,
+    def _decision(self, s: State, e: Any, c: Changes, justification: PersonalData | None,
                   counts: bool = True) -> None:
         c.decisions.append({
             "case_id": s["case_id"], "version": e.originator_version,
             "event_type": type(e).__name__, "actor_id": e.actor_id,
             "occurred_at": ts(e.occurred_at),
             "open_service_failure": counts and open_service_failure(s),
-            "justification_recorded": bool(justification and justification.strip()),
+            # sealed and closed here (text None): recorded means present, readable or not
+            "justification_recorded": justification is not None,
             "evidence_count": len(e.evidence)})
 
 

@@ -2,7 +2,7 @@
 
 What a timeline row keeps is a whitelist of coded fields (ids, kinds, outcomes, dates):
 never a reason, a note, terms' justifications or any ``PersonalData``. The full "why" of a
-decision is read from the event store by ``audit.decision_trail`` for auditors.
+decision is read from the event store by ``domain.trail.decision_trail`` for auditors.
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ def timeline_detail(event: Any) -> dict[str, Any]:
               if hasattr(event, name) and getattr(event, name) is not None}
     if isinstance(event, domain_events.DecisionEvent):
         detail["decision"] = True
-        detail["reason_recorded"] = bool(getattr(event, "reason", "").strip())
+        # the runner's mapper leaves personal data closed (text None): a reason was
+        # recorded when the field is there at all, readable or not
+        detail["reason_recorded"] = getattr(event, "reason", None) is not None
     return detail
 
 
