@@ -1,9 +1,11 @@
-"""Compliance audit queries and the decision trail of a case, for auditors.
+"""Compliance audit queries, for auditors.
 
 Each check has a stable name, a one-line description and SQL over the case view's tables;
 every result row points at a case (``case_id``) and at the event that shows the problem
 (``event_version``: the case's event version; the timeline and the event history use it).
-The first five are POLICY.md's must-be-empty checks; the rest are quality checks.
+The first five are POLICY.md's must-be-empty checks; the rest are quality checks. The
+decision trail (who decided what and why) is ``domain.trail.decision_trail`` over the events
+as the application reads them: views keep no reasons, and the runner never opens them.
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from psycopg.sql import SQL
 
-from projections.mapper import redacting_mapper
 from projections.queries import Page, _page, today
 from projections.view import View
 
@@ -171,30 +171,4 @@ def count_check(case_view: View, name: str, *, as_of: date | None = None,
         curs.execute(query, check.params(as_of or today()))
         row = curs.fetchone()
     return int(row["n"]) if row else 0
-
-
-# --- the decision trail ---------------------------------------------------------------------
-
-def decision_trail(app: Any, case_id: UUID) -> list[dict[str, Any]]:
-    """Every decision on a case, in order: who (id, role), when (occurred, recorded), why
-    (reason, behaviour justification), on what evidence, and what was decided (coded fields).
-    Read from the event store (views keep no reasons); personal data stays sealed."""
-    from domain.events import DecisionEvent
-    from projections.timeline import timeline_detail
-
-    mapper = redacting_mapper(app)
-    trail = []
-    for stored in app.recorder.select_events(case_id):
-        event = mapper.to_domain_event(stored)
-        if not isinstance(event, DecisionEvent):
-            continue
-        trail.append({
-            "case_id": case_id, "version": event.originator_version,
-            "decision": type(event).__name__, "actor_id": event.actor_id,
-            "actor_role": event.actor_role, "occurred_at": event.occurred_at,
-            "recorded_at": getattr(event, "recorded_at", event.timestamp),
-            "reason": event.reason, "evidence": list(event.evidence),
-            "behaviour_justification": getattr(event, "behaviour_justification", None),
-            "detail": timeline_detail(event)})
-    return trail
 
