@@ -107,13 +107,13 @@ CHECKS: tuple[AuditCheck, ...] = (
         ("case_id", "restriction_id"), lambda d: []),
     AuditCheck(
         "decision_despite_open_service_failure_without_reason",
-        "A formal warning or restriction approved while the legitimate-issue check had found "
-        "an unresolved service failure, with no recorded reason why the behaviour justifies "
-        "acting.", False,
+        "A formal warning, a restriction approved, or a review continuing or varying a "
+        "restriction while the legitimate-issue check had found an unresolved service "
+        "failure, with no recorded reason why the behaviour justifies acting.", False,
         "SELECT * FROM (SELECT d.case_id, d.version AS event_version, d.event_type,"
         " d.actor_id, d.occurred_at FROM {d} d WHERE d.open_service_failure"
         " AND NOT d.justification_recorded"
-        " AND d.event_type IN ('WarningGiven', 'RestrictionApproved')) q",
+        " AND d.event_type IN ('WarningGiven', 'RestrictionApproved', 'ReviewCompleted')) q",
         ("case_id", "event_version"), lambda d: []),
     AuditCheck(
         "restricted_contact_not_triaged_in_time",

@@ -357,8 +357,9 @@ class CaseFold:
             c.restrictions.add((s["case_id"], rid))
         kind = "variation" if e.new_terms is not None else "review_outcome"
         self._owe_notice(s, e, c, kind, rid, notice_id=e.notice_id)
-        # The event keeps no behaviour justification; see the report's "missing" list.
-        self._decision(s, e, c, justification=None,
+        # continuing or varying is acting on the behaviour: while a found service failure is
+        # unresolved it needs a behaviour justification, as approving does (event v2)
+        self._decision(s, e, c, justification=e.behaviour_justification,
                        counts=e.outcome in ("continue", "vary"))
 
     def _RestrictionLifted(self, s: State, e: Any, c: Changes) -> None:

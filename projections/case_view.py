@@ -251,8 +251,9 @@ class CaseView(View):
     # Every case event (so ``version`` is always the case's version) and the settings.
     topics = (*case_event_topics(), *SETTINGS_TOPICS)
     # 1: the first slice (case_view only); 2: child tables; 3: subject access, Ombudsman
-    # matters, appeal reminders and closed appeal windows; 4: contacts' triage due date
-    schema_version = 4
+    # matters, appeal reminders and closed appeal windows; 4: contacts' triage due date;
+    # 5: a review's behaviour justification counts (case_decision.justification_recorded)
+    schema_version = 5
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)

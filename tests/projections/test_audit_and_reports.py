@@ -59,7 +59,8 @@ class Story:
                   review_days: int = 90, review_done: float | None = 88,
                   appeal_decider: str = "sm-9", appeal_days: float = 27,
                   untriaged_contact: bool = False, lift: bool = True,
-                  lift_notice: bool = True) -> Story:
+                  lift_notice: bool = True, approval_justified: bool = False,
+                  review_outcome: str = "continue", review_justified: bool = False) -> Story:
         contact = uuid4()
         self(Case.ContactRecorded, "cw-1", "caseworker", 1, contact_id=contact,
              channel="phone", direction="inbound", summary=self.note())
@@ -83,7 +84,7 @@ class Story:
         notice = uuid4()
         self(Case.RestrictionApproved, approver, "manager", 6, restriction_id=self.rid,
              review_date=(T0 + timedelta(days=review_days)).date(), notice_id=notice,
-             behaviour_justification=None)
+             behaviour_justification=self.note() if approval_justified else None)
         self(Case.NoticeSent, "cw-1", "caseworker", 6.5, notice_id=notice, format="standard")
         contact2 = uuid4()
         self(Case.ContactRecorded, "cw-1", "caseworker", 10, contact_id=contact2,
@@ -102,9 +103,10 @@ class Story:
         if review_done is not None:
             review_notice = uuid4()
             self(Case.ReviewCompleted, "mgr-3", "manager", review_done,
-                 restriction_id=self.rid, outcome="continue",
+                 restriction_id=self.rid, outcome=review_outcome,
                  next_review_date=(T0 + timedelta(days=review_done + 90)).date(),
-                 new_terms=None, notice_id=review_notice)
+                 new_terms=None, notice_id=review_notice,
+                 behaviour_justification=self.note() if review_justified else None)
             self(Case.NoticeSent, "cw-1", "caseworker", review_done + 0.2,
                  notice_id=review_notice, format="standard")
         if lift:
@@ -158,6 +160,33 @@ def test_check_finds_its_violation_and_not_the_clean_case(world: World, seeded: 
     assert seeded["clean"] not in cases
     assert all(isinstance(row["event_version"], int) for row in found)
     assert audit.count_check(world.views["case_view"], name, as_of=AS_OF) == len(found)
+
+
+def test_a_review_continuing_despite_an_open_service_failure_needs_a_justification(
+        world: World) -> None:
+    """Approval justified, so only the review (v2 carries a behaviour justification) can be
+    the finding; a justified review, or one that does not continue or vary, is not one."""
+    failure = {"service_failure": True, "approval_justified": True, "lift": False}
+    stories = {
+        "unjustified_continue": Story("REVIEW-1").lifecycle(**failure),
+        "unjustified_vary": Story("REVIEW-2").lifecycle(**failure, review_outcome="vary"),
+        "justified": Story("REVIEW-3").lifecycle(**failure, review_justified=True),
+        "approval_only": Story("REVIEW-4").lifecycle(**failure, review_done=None),
+    }
+    world.app.save(*(story.case for story in stories.values()))
+    world.catch_up()
+    name = "decision_despite_open_service_failure_without_reason"
+    found = audit.run_check(world.views["case_view"], name, as_of=AS_OF)["items"]
+    by_case = {row["case_id"]: row for row in found}
+    for key in ("unjustified_continue", "unjustified_vary"):
+        row = by_case[stories[key].case.id]
+        assert row["event_type"] == "ReviewCompleted"
+        review = next(e for e in world.app.events.get(stories[key].case.id)
+                      if isinstance(e, Case.ReviewCompleted))
+        assert row["event_version"] == review.originator_version
+    assert stories["justified"].case.id not in by_case
+    assert stories["approval_only"].case.id not in by_case
+    assert len(found) == 2
 
 
 def test_run_all_times_every_check(world: World, seeded: dict[str, Any]) -> None:
