@@ -3,6 +3,8 @@
 Says whether the customer is restricted and, if so, the permitted channels, days and times,
 the single point of contact and the other structured terms, with the always-open exceptions.
 Never a reason, a justification or anything about vulnerability: those stay in the events.
+A same-matter bar names matters in the customer's words, sealed in the event's
+``personal_terms``: the rules say that one applies (``same_matter_bar``), never which.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ ALWAYS_OPEN_CODES = sorted(a.value for a in ALWAYS_OPEN)
 IN_FORCE = ("active", "awaiting_ratification")
 
 
+def bars_same_matter(event: Any) -> bool:
+    """Whether the event's terms bar contact on named matters (the names stay sealed)."""
+    return "same_matter_bar" in (getattr(event, "personal_terms", None) or {})
+
+
 def fold_rules(row: dict[str, Any], event: Any) -> None:
     """Fold one event into a contact-rules row (``restrictions``: id -> terms and status)."""
     restrictions: dict[str, Any] = row["restrictions"]
@@ -34,10 +41,12 @@ def fold_rules(row: dict[str, Any], event: Any) -> None:
     elif isinstance(event, Case.RestrictionProposed):
         restrictions[rid] = {"status": "proposed", "immediate": False,
                              "terms": shown_terms(event.terms),
+                             "same_matter_bar": bars_same_matter(event),
                              "review_date": ds(event.review_date), "ends_on": ds(event.ends_on)}
     elif isinstance(event, Case.ImmediateRestrictionImposed):
         restrictions[rid] = {"status": "awaiting_ratification", "immediate": True,
-                             "terms": shown_terms(event.terms), "review_date": None,
+                             "terms": shown_terms(event.terms),
+                             "same_matter_bar": bars_same_matter(event), "review_date": None,
                              "ends_on": ds(event.ends_on)}
     elif isinstance(event, (Case.RestrictionApproved, Case.ImmediateRestrictionRatified)):
         restrictions[rid].update(status="active", review_date=ds(event.review_date))
@@ -49,12 +58,14 @@ def fold_rules(row: dict[str, Any], event: Any) -> None:
             if event.next_review_date is not None:
                 restrictions[rid]["review_date"] = ds(event.next_review_date)
             if event.new_terms is not None:
-                restrictions[rid]["terms"] = shown_terms(event.new_terms)
+                restrictions[rid].update(terms=shown_terms(event.new_terms),
+                                         same_matter_bar=bars_same_matter(event))
     elif isinstance(event, Case.AppealDecided):
         if event.new_terms is not None:
             target = row.get("appeal_restrictions", {}).get(str(event.appeal_id))
             if target in restrictions:
-                restrictions[target]["terms"] = shown_terms(event.new_terms)
+                restrictions[target].update(terms=shown_terms(event.new_terms),
+                                            same_matter_bar=bars_same_matter(event))
     elif isinstance(event, Case.AppealLodged):
         row.setdefault("appeal_restrictions", {})[str(event.appeal_id)] = rid
     elif isinstance(event, Case.CaseClosed):
@@ -72,7 +83,7 @@ def combined_rules(restrictions: dict[str, Any]) -> dict[str, Any]:
     flags = {"written_only": False, "no_face_to_face": False, "file_without_reply": False,
              "via_advocate_only": False, "organisation_wide": False}
     premises: set[str] = set()
-    matters: set[str] = set()
+    same_matter_bar = False
     services: set[str] = set()
     quota = None
     for _, r in live:
@@ -90,7 +101,9 @@ def combined_rules(restrictions: dict[str, Any]) -> dict[str, Any]:
         for flag in flags:
             flags[flag] = flags[flag] or bool(t.get(flag))
         premises |= set(t.get("excluded_premises") or ())
-        matters |= set(t.get("same_matter_bar") or ())
+        # the flag, never the matters' names (``t`` keeps none since events v2)
+        same_matter_bar = same_matter_bar or bool(r.get("same_matter_bar")
+                                                  or t.get("same_matter_bar"))
         services |= set(t.get("services") or ())
         quota = quota or t.get("issue_quota")
     return {
@@ -99,7 +112,7 @@ def combined_rules(restrictions: dict[str, Any]) -> dict[str, Any]:
         "permitted_channels": sorted(channels) if channels is not None else None,
         "permitted_days": sorted(days) if days is not None else None,
         "permitted_hours": hours, "single_point_of_contact": spoc, **flags,
-        "excluded_premises": sorted(premises), "same_matter_bar": sorted(matters),
+        "excluded_premises": sorted(premises), "same_matter_bar": same_matter_bar,
         "issue_quota": quota, "services": sorted(services),
         "review_date": min((r["review_date"] for _, r in live if r["review_date"]),
                            default=None),
@@ -110,6 +123,8 @@ def combined_rules(restrictions: dict[str, Any]) -> dict[str, Any]:
 
 class ContactRulesView(View):
     view_name = "contact_rules"
+    # 2: same_matter_bar is a flag from the sealed personal terms (was the clear names)
+    schema_version = 2
     topics = tuple(getattr(Case, name).TOPIC for name in (
         "Opened", "RestrictionProposed", "ImmediateRestrictionImposed", "RestrictionApproved",
         "ImmediateRestrictionRatified", "RestrictionRejected", "RestrictionLifted",

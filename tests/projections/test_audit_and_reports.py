@@ -3,6 +3,7 @@ decision trail, the committee report and the absence of personal data in every v
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -60,7 +61,8 @@ class Story:
                   appeal_decider: str = "sm-9", appeal_days: float = 27,
                   untriaged_contact: bool = False, lift: bool = True,
                   lift_notice: bool = True, approval_justified: bool = False,
-                  review_outcome: str = "continue", review_justified: bool = False) -> Story:
+                  review_outcome: str = "continue", review_justified: bool = False,
+                  matter_bar: bool = False) -> Story:
         contact = uuid4()
         self(Case.ContactRecorded, "cw-1", "caseworker", 1, contact_id=contact,
              channel="phone", direction="inbound", summary=self.note())
@@ -80,7 +82,9 @@ class Story:
                      adjustments=[], notes=self.note())
         self(Case.RestrictionProposed, "mgr-1", "manager", 5, restriction_id=self.rid,
              terms=TERMS, review_date=(T0 + timedelta(days=review_days)).date(), ends_on=None,
-             evidence=self.evidence if evidence else [])
+             evidence=self.evidence if evidence else [],
+             personal_terms={"same_matter_bar": PersonalData(
+                 str(self.case.id), json.dumps(["SECRET-MATTER-NAME"]))} if matter_bar else {})
         notice = uuid4()
         self(Case.RestrictionApproved, approver, "manager", 6, restriction_id=self.rid,
              review_date=(T0 + timedelta(days=review_days)).date(), notice_id=notice,
@@ -233,6 +237,21 @@ def test_work_queues_and_pagination(world: World, seeded: dict[str, Any]) -> Non
     assert queries.contact_rules(world.views["contact_rules"], "NOBODY")["known"] is False
     with pytest.raises(ValueError):
         queries.list_cases(view, cursor="not-a-cursor")
+
+
+def test_contact_rules_flag_a_same_matter_bar_without_naming_the_matters(world: World) -> None:
+    barred = Story("MATTER-1").lifecycle(matter_bar=True, lift=False)
+    plain = Story("MATTER-2").lifecycle(lift=False)
+    world.app.save(barred.case, plain.case)
+    world.catch_up()
+    rules_view = world.views["contact_rules"]
+    rules = queries.contact_rules(rules_view, "MATTER-1")
+    assert rules["restricted"] and rules["same_matter_bar"] is True
+    assert queries.contact_rules(rules_view, "MATTER-2")["same_matter_bar"] is False
+    with psycopg.connect(world.url) as conn:
+        stored = repr(conn.execute(
+            f'SELECT * FROM "{VIEWS_SCHEMA}"."contact_rules"').fetchall())
+    assert "SECRET-MATTER-NAME" not in repr(rules) + stored
 
 
 def test_committee_report_is_anonymised_and_suppressed(world: World,
