@@ -6,8 +6,8 @@ Who may read what (added to the deny-by-default table ``api.access.ROUTE_ROLES``
 - the subject access export (JSON, or HTML for ``?format=html`` / ``Accept: text/html``):
   auditors and administrators, the people who answer a request. It shows special-category
   data, so every export is written to the special-category read log first.
-- the work queue of subject access requests (due dates): the front line, auditors and
-  administrators, since caseworkers record the requests.
+- the work queue of subject access requests (due dates, from the case view): the front
+  line, auditors and administrators, since caseworkers record the requests.
 - retention (cases past their retention date, disposable or held) and a case's legal holds:
   auditors and administrators (and managers for one case's holds).
 """
@@ -27,12 +27,14 @@ from psycopg_pool import ConnectionPool
 from api.access import ADM, AUD, FRONT_LINE, MANAGEMENT, ROUTE_ROLES
 from api.access_log import record_read
 from api.auth import CurrentActor
-from api.deps import Pool, Service
+from api.deps import Pool, Service, Views
+from api.reading import Cursor, Limit, MinPosition, cursor_errors, view, wait_for_position
 from api.routes import CASE, PREFIX, guarded_router
 from api.store import SCHEMA
 from domain.calendar import uk_date
 from domain.privacy import disposable, legal_holds
 from domain.subject_access import subject_access_export
+from projections import queries
 
 router = guarded_router("personal data")
 
@@ -84,11 +86,19 @@ def case_legal_holds(case_id: UUID, service: Service) -> dict[str, Any]:
 
 @router.get("/privacy/subject-access-requests", response_model=dict[str, Any],
             summary="Work queue: subject access requests not yet answered, soonest due first")
-def subject_access_queue(service: Service, as_of: date | None = None) -> dict[str, Any]:
+def subject_access_queue(service: Service, views: Views, min_position: MinPosition = None,
+                         as_of: date | None = None, overdue_only: bool = False,
+                         cursor: Cursor = None, limit: Limit = 100) -> dict[str, Any]:
+    """From the case view (an indexed query), not a scan of the event log: pass the
+    ``position`` a write returned as ``min_position`` to see that write."""
+    case_view = view(views, "case_view")
+    wait_for_position(service, [case_view], min_position)
     today = as_of or uk_date(service.clock())
-    items = [{**r, "days_left": (r["due_on"] - today).days, "overdue": r["due_on"] < today}
-             for r in service.open_subject_access_requests()]
-    return {"as_of": today, "items": items}
+    with cursor_errors():
+        page = queries.subject_access_requests(case_view, as_of=today,
+                                               overdue_only=overdue_only, cursor=cursor,
+                                               limit=limit)
+    return {"as_of": today, **page}
 
 
 @router.get("/privacy/retention", response_model=dict[str, Any],

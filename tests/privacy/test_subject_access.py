@@ -51,13 +51,17 @@ def test_subject_access_from_request_to_answer(client: TestClient) -> None:
     sar = post(client, f"{path}/subject-access-requests", "caseworker", {}, "s7")
     request_id = sar["events"][0]["ids"]["request_id"]
     due = add_months(uk_date(now), 1)
+    # the queue is the case view: wait for it to reach the write
     queue = client.get("/api/v1/privacy/subject-access-requests",
+                       params={"min_position": sar["position"]},
                        headers=auth("caseworker")).json()
     mine = [i for i in queue["items"] if i["request_id"] == request_id]
     assert mine and date.fromisoformat(mine[0]["due_on"]) == due and not mine[0]["overdue"]
-    post(client, f"{path}/subject-access-requests/{request_id}/extension", "manager",
-         {"reason": "Complex: records across three services."}, "s8")
-    queue = client.get("/api/v1/privacy/subject-access-requests", headers=auth("admin")).json()
+    extended = post(client, f"{path}/subject-access-requests/{request_id}/extension",
+                    "manager", {"reason": "Complex: records across three services."}, "s8")
+    queue = client.get("/api/v1/privacy/subject-access-requests",
+                       params={"min_position": extended["position"]},
+                       headers=auth("admin")).json()
     mine = [i for i in queue["items"] if i["request_id"] == request_id]
     assert date.fromisoformat(mine[0]["due_on"]) == add_months(due, 2) and mine[0]["extended"]
 
@@ -94,7 +98,8 @@ def test_subject_access_from_request_to_answer(client: TestClient) -> None:
                      headers=auth("auditor")).json()
     assert {i["user_id"] for i in log["items"]} == {"maya", "audra", "admin-tester"}
 
-    post(client, f"{path}/subject-access-requests/{request_id}/response", "caseworker", {},
-         "s9")
-    queue = client.get("/api/v1/privacy/subject-access-requests", headers=auth("auditor"))
+    answered = post(client, f"{path}/subject-access-requests/{request_id}/response",
+                    "caseworker", {}, "s9")
+    queue = client.get("/api/v1/privacy/subject-access-requests",
+                       params={"min_position": answered["position"]}, headers=auth("auditor"))
     assert request_id not in {i["request_id"] for i in queue.json()["items"]}
