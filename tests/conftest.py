@@ -12,6 +12,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -43,10 +44,10 @@ def server_url() -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
-def database_url(server_url: str) -> Iterator[str]:
-    """An isolated, empty database for this test session."""
-    dbname = f"upc_test_{uuid.uuid4().hex[:10]}"
+@contextmanager
+def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
+    """Create an empty database, yield its URL, drop it afterwards."""
+    dbname = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{dbname}"')
     try:
@@ -54,19 +55,20 @@ def database_url(server_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> Iterator[str]:
+    """An isolated, empty database for this test session."""
+    with scratch_database(server_url, "upc_test") as url:
+        yield url
 
 
 @pytest.fixture
 def fresh_database_url(server_url: str) -> Iterator[str]:
     """An empty database for one test (for tests that must start from nothing)."""
-    dbname = f"upc_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    try:
-        yield _with_dbname(server_url, dbname)
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    with scratch_database(server_url, "upc_t") as url:
+        yield url
 
 
 @pytest.fixture
