@@ -1,11 +1,24 @@
-"""The OpenAPI document: every operation lists its problem responses (problem+json)."""
+"""The OpenAPI document and its two readers, Swagger UI (``/docs``) and ReDoc (``/redoc``).
+
+- One security scheme, ``bearer`` (HTTP bearer, JWT), named the same in
+  ``components.securitySchemes`` and in every operation's ``security``, so "Authorize" in
+  ``/docs`` sends the token.
+- Every ``/api/v1`` operation lists the problem responses (``application/problem+json``) it
+  can answer with.
+- The documentation pages load Swagger UI and ReDoc from files vendored in this package
+  (``api/static/docs``, with their licences); their Content-Security-Policy lets the browser
+  fetch nothing from anywhere else, so they work on an intranet or behind a strict proxy.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import TITLES
@@ -14,24 +27,35 @@ PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Statuses any /api/v1 operation may answer with a problem; 5xx beyond 503 is never planned.
 API_PROBLEMS = (400, 401, 403, 404, 409, 410, 412, 413, 422, 503)
 WRITE_ONLY = (409, 410, 412, 413)
+SECURITY_SCHEME = "bearer"
+
+ASSETS = Path(__file__).parent / "static" / "docs"
+ASSETS_URL = "/docs/assets"
+# The pages' scripts, styles and images come from this server only; ReDoc styles inline and
+# searches in a worker made from a blob, Swagger UI draws its icons from data: URLs.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+       "worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
 class Problem(BaseModel):
     """RFC 9457 problem details."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
-        "type": "https://upc.example/problems/approver-is-proposer", "title": "Forbidden",
-        "status": 403, "detail": "You proposed this restriction, so another manager must "
-                                 "decide it."}]})
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict[str, Any]] | None = Field(default=None,
-                                                description="every invalid field (422)")
+        "type": "https://upc.example/problems/approver-is-proposer",
+        "title": "Approver is proposer", "status": 403,
+        "detail": "You proposed this restriction, so another manager must decide it."}]})
+    type: str = Field(description="the problem's stable code, at the end of the URL")
+    title: str = Field(description="a short summary of the problem type")
+    status: int = Field(description="the HTTP status")
+    detail: str = Field(description="what went wrong and what to send instead, in plain English")
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="every invalid field (422): `loc`, `msg` in plain English")
 
 
 def install(app: FastAPI) -> None:
+    _serve_documentation(app)
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
@@ -43,9 +67,11 @@ def install(app: FastAPI) -> None:
             components.pop(name, None)
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
+                _one_security_scheme(operation)
                 responses = operation["responses"]
                 responses.pop("422", None)
                 if not path.startswith("/api/"):
+                    operation["security"] = []  # health checks need no token
                     continue
                 for status in API_PROBLEMS:
                     if method == "get" and status in WRITE_ONLY:
@@ -53,10 +79,64 @@ def install(app: FastAPI) -> None:
                     responses.setdefault(str(status), {
                         "description": TITLES[status],
                         "content": {"application/problem+json": {"schema": PROBLEM_REF}}})
-        schema.setdefault("components", {})["securitySchemes"] = {
-            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
-        schema["security"] = [{"bearer": []}]
+        schema["components"]["securitySchemes"] = {SECURITY_SCHEME: {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "A JWT: `upc token --user NAME --role ROLE` in embedded mode, "
+                           "your OIDC issuer's in production. Paste the token alone (no "
+                           "`Bearer ` prefix) into Authorize."}}
+        schema["security"] = [{SECURITY_SCHEME: []}]
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _one_security_scheme(operation: dict[str, Any]) -> None:
+    """FastAPI names the scheme after the dependency's class (``HTTPBearer``); use ours."""
+    if "security" in operation:
+        operation["security"] = [{SECURITY_SCHEME: scopes for scopes in requirement.values()}
+                                 for requirement in operation["security"]]
+
+
+# --- the documentation pages ----------------------------------------------------------------
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png">
+{head}</head>
+<body>
+{body}
+</body>
+</html>
+"""
+SWAGGER_HEAD = '<link rel="stylesheet" href="docs/assets/swagger-ui.css">\n'
+SWAGGER_BODY = """<div id="swagger-ui"></div>
+<script src="docs/assets/swagger-ui-bundle.js"></script>
+<script src="docs/assets/swagger-init.js"></script>"""
+REDOC_BODY = """<redoc spec-url="openapi.json"></redoc>
+<script src="docs/assets/redoc.standalone.js"></script>"""
+
+
+def _serve_documentation(app: FastAPI) -> None:
+    """Replace FastAPI's pages (which load Swagger UI and ReDoc from a CDN) with ours."""
+    theirs = {app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url} - {None}
+    app.router.routes[:] = [r for r in app.router.routes
+                            if getattr(r, "path", None) not in theirs]
+    headers = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"}
+    swagger = PAGE.format(title=f"{app.title} - API documentation", head=SWAGGER_HEAD,
+                          body=SWAGGER_BODY)
+    redoc = PAGE.format(title=f"{app.title} - API reference", head="", body=REDOC_BODY)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(swagger, headers=headers)
+
+    @app.get("/redoc", include_in_schema=False)
+    def reference() -> HTMLResponse:
+        return HTMLResponse(redoc, headers=headers)
+
+    app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
