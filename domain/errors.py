@@ -263,3 +263,35 @@ class SubjectAccessClosed(WrongState):
 
 class LegalHoldNotPlaced(WrongState):
     code = "legal-hold-not-placed"
+
+
+# --- notices: what a letter to the customer must say -----------------------------------------
+
+class NoticeIncomplete(DomainError):
+    """A notice that leaves out something the customer must be told is not sent."""
+
+    code = "notice-incomplete"
+
+
+class NoticeAppealDeadlineMissing(NoticeIncomplete):
+    code = "notice-appeal-deadline-missing"
+
+
+class NoticeReviewDateMissing(NoticeIncomplete):
+    code = "notice-review-date-missing"
+
+
+class NoticeAlwaysOpenMissing(NoticeIncomplete):
+    code = "notice-always-open-missing"
+
+
+class NoticePejorativeLabel(DomainError):
+    """The behaviour is described, never the person."""
+
+    code = "notice-pejorative-label"
+
+
+class NoticeNotDeliverable(WrongState):
+    """The notice cannot go this way (no sealed address, the customer erased...)."""
+
+    code = "notice-not-deliverable"
