@@ -43,6 +43,11 @@ DDL = [
 
 def create_tables(conninfo: str) -> None:
     with psycopg.connect(conninfo, autocommit=True) as conn:
+        made = conn.execute("SELECT CASE WHEN to_regnamespace(%s) IS NULL THEN false"
+                            " ELSE NOT has_schema_privilege(%s, 'CREATE') END",
+                            (SCHEMA, SCHEMA)).fetchone()
+        if made and made[0]:
+            return  # a service role: `upc migrate` (the owner) made the tables
         conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK,))
         try:
             for statement in DDL:

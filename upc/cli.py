@@ -25,7 +25,7 @@ def _api(settings: Settings, _: argparse.Namespace) -> int:
 
     database_url = bootstrap.require_database_url(settings)
     preflight.check_port_free("UPC_PORT", settings.upc_host, settings.upc_port)
-    bootstrap.migrate(database_url)
+    bootstrap.prepare(database_url, settings.upc_owner_database_url)
     uvicorn.run("upc.asgi:app", host=settings.upc_host, port=settings.upc_port,
                 workers=settings.upc_api_workers, log_level=settings.upc_log_level,
                 access_log=False, timeout_graceful_shutdown=5)
@@ -48,7 +48,7 @@ def _temporal_part(settings: Settings,
     database_url = bootstrap.require_database_url(settings)
     if not settings.temporal_address:
         raise SettingError("TEMPORAL_ADDRESS: not set (only `upc serve` starts an embedded Temporal)")
-    bootstrap.migrate(database_url)
+    bootstrap.prepare(database_url, settings.upc_owner_database_url)
 
     async def main() -> None:
         stopping = _stopping_on_signals()
@@ -77,7 +77,8 @@ def _launcher(settings: Settings, _: argparse.Namespace) -> int:
     from workflows.launcher import Launcher, tracking_recorder
 
     async def body(client, app, url, stopping):  # type: ignore[no-untyped-def]
-        await Launcher(app, tracking_recorder(eventsourcing_env(url)), client,
+        tracking = tracking_recorder({**eventsourcing_env(url), "CREATE_TABLE": "false"})
+        await Launcher(app, tracking, client,
                        task_queue=settings.temporal_task_queue).run(stopping)
 
     return _temporal_part(settings, body)
@@ -91,7 +92,7 @@ def _projections(settings: Settings, _: argparse.Namespace) -> int:
     from upc.settings import psycopg_conninfo
 
     database_url = bootstrap.require_database_url(settings)
-    bootstrap.migrate(database_url)
+    bootstrap.prepare(database_url, settings.upc_owner_database_url)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -136,8 +137,8 @@ def _rebuild(settings: Settings, args: argparse.Namespace) -> int:
     from upc import bootstrap
     from upc.settings import eventsourcing_env
 
-    database_url = bootstrap.require_database_url(settings)
-    bootstrap.migrate(database_url)
+    database_url = bootstrap.owner_url(settings)  # drops and creates tables: the owner
+    bootstrap.migrate(database_url, settings.database_url)
     app = bootstrap.case_service(database_url)
     try:
         counts = rebuild(app, eventsourcing_env(database_url), args.views)
@@ -147,6 +148,19 @@ def _rebuild(settings: Settings, args: argparse.Namespace) -> int:
         app.close()
     for name, count in counts.items():
         print(f"{name}: rebuilt from {count} events")
+    return 0
+
+
+def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    from upc import bootstrap, roles
+
+    owner = bootstrap.owner_url(settings)
+    bootstrap.migrate(owner, settings.database_url)
+    service = roles.user_of(settings.database_url) if settings.database_url else None
+    granted = (f"; granted {service} its share" if service and service != roles.user_of(owner)
+               else "")
+    print(f"upc: schema {bootstrap.schema_fingerprint()} migrated as "
+          f"{roles.user_of(owner)}{granted}")
     return 0
 
 
@@ -186,6 +200,9 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
     "launcher": ("run the workflow launcher alone (needs DATABASE_URL, TEMPORAL_ADDRESS)",
                  _launcher),
     "projections": ("run the projection runner alone (needs DATABASE_URL)", _projections),
+    "migrate": (("create or upgrade the schema as its owner (UPC_OWNER_DATABASE_URL, else "
+                 "DATABASE_URL) and grant the service role in DATABASE_URL its share"),
+                _migrate),
     "token": ("print a development bearer token", _token),
     "bench": ("measure the API against a raw psycopg floor (`upc bench`), the projections "
               "(`upc bench projections`) or the launcher (`upc bench launcher`)", _bench),

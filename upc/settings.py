@@ -19,6 +19,9 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(
         default=None, description="PostgreSQL URL; unset: `upc serve` starts an embedded server")
+    upc_owner_database_url: str | None = Field(
+        default=None, description="PostgreSQL URL of the schema's owner, for `upc migrate`; "
+        "unset: DATABASE_URL")
     temporal_address: str | None = Field(
         default=None, description="host:port of Temporal; unset: `upc serve` starts a dev server")
     temporal_namespace: str = Field(default="default", description="Temporal namespace")
@@ -52,7 +55,7 @@ class Settings(BaseSettings):
         default=1000, ge=0, description="events a projection may lag before /readyz is 503")
     upc_log_level: str = Field(default="info", description="log level")
 
-    @field_validator("database_url")
+    @field_validator("database_url", "upc_owner_database_url")
     @classmethod
     def _check_database_url(cls, value: str | None) -> str | None:
         if value in (None, ""):

@@ -98,7 +98,7 @@ class Supervisor:
             self.temporal = EmbeddedTemporal(s.data_dir / "temporal", s.upc_temporal_port,
                                              s.upc_temporal_ui_port, s.temporal_namespace)
             temporal_address = self.temporal.start(SEARCH_ATTRIBUTES)
-        bootstrap.migrate(database_url)
+        database_url = bootstrap.serve_database(s, database_url, embedded=bool(self.postgres))
         if self.temporal:
             self.temporal.wait_ready()
         logs = s.data_dir / "logs"
