@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import access, errors, health, openapi, store
+from api import access, errors, health, openapi, store, web
 from api.auth import Authenticator
 from api.idempotency import IdempotencyStore, WriteGuard
 from api.privacy import router as privacy_reads
@@ -74,4 +74,5 @@ def create_app(settings: Settings) -> FastAPI:
     access.check_every_route_is_listed(app.routes)
     access.describe_roles(app.routes)
     openapi.install(app)
+    web.install(app, settings)
     return app

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         default="role", description="claim (dotted path) holding the upc role")
     upc_oidc_algorithms: str = Field(
         default="RS256", description="comma-separated asymmetric algorithms accepted")
+    upc_oidc_client_id: str = Field(
+        default="upc-web", description="the web pages' OIDC client id (authorization code + PKCE)")
+    upc_oidc_client_secret: str | None = Field(
+        default=None, description="the web pages' OIDC client secret, if the issuer wants one")
+    upc_oidc_scopes: str = Field(
+        default="openid", description="scopes the web pages ask the issuer for")
     upc_max_body_bytes: int = Field(
         default=65536, ge=1024, description="largest request body the API accepts")
     upc_readiness_max_lag: int = Field(

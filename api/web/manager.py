@@ -1,0 +1,242 @@
+"""Managers' pages: the work queues with due dates and ages, and one page for each decision
+(checks, concern, warnings, restrictions proposed, decided, ratified, reviewed, extended and
+lifted, appeals recorded and decided, notices sent)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from api.access import C
+from api.deps import Views
+from api.routes import appeals, decisions, restrictions
+from api.schemas import (
+    CompleteReview,
+    DecideAppeal,
+    DecideRestriction,
+    ExtendRestriction,
+    GiveWarning,
+    LiftRestriction,
+    LodgeAppeal,
+    ProposeRestriction,
+    RaiseConcern,
+    Ratify,
+    RecordCheck,
+    RecordNoticeSent,
+)
+from api.web.forms import Field, Spec, add_form
+from api.web.pages import PageRoute, options, render
+from api.web.session import Allow
+from domain.actors import Actor
+from domain.vocabulary import (
+    AppealOutcome,
+    BehaviourCategory,
+    CheckKind,
+    NoticeFormat,
+    ReviewOutcome,
+)
+from projections import queries
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+R = f"{C}/restrictions/{{restriction_id}}"
+A = f"{C}/appeals/{{appeal_id}}"
+Choices = list[tuple[str, str]]
+
+EVIDENCE = "Which recorded incidents or contacts show it?"
+REASON_HINT = "Written for the record: the customer can ask to see it."
+
+
+def _evidence(choices: Choices, label: str = EVIDENCE) -> Field:
+    return Field("evidence", "evidence", label, "Choose at least one.", choices)
+
+
+def _reason(label: str = "Your reasons") -> Field:
+    return Field("textarea", "reason", label, REASON_HINT)
+
+
+def check_fields(_: Choices) -> list[Field]:
+    return [Field("radios", "kind", "Which check?", options=options(CheckKind)),
+            Field("textarea", "notes", "What you found",
+                  "For a vulnerability assessment this is special-category data."),
+            Field("check", "customer_declined", "The customer declined the assessment"),
+            Field("check", "written_communication_ok", "Written communication is suitable"),
+            Field("check", "legitimate_issue_found", "A legitimate issue behind the contact "
+                  "was found"),
+            Field("checkboxes", "adjustments", "Adjustments the customer needs for notices",
+                  options=options(NoticeFormat))]
+
+
+def concern_fields(choices: Choices) -> list[Field]:
+    return [_evidence(choices), _reason("Why is this a concern?"),
+            Field("checkboxes", "categories", "Which behaviour?",
+                  options=options(BehaviourCategory))]
+
+
+def warning_fields(choices: Choices) -> list[Field]:
+    return [Field("radios", "kind", "Which warning?",
+                  "Only managers can issue a formal warning.",
+                  [("informal", "Informal warning"), ("formal", "Formal warning")]),
+            _evidence(choices), _reason(),
+            Field("textarea", "behaviour_justification", "Why the behaviour justifies it",
+                  "Required when there is an open service failure.")]
+
+
+def propose_fields(choices: Choices) -> list[Field]:
+    return [Field("terms", "terms", "Terms"), _evidence(choices), _reason(),
+            Field("date", "review_date", "Review date",
+                  "When the restriction must be reviewed; within the policy's maximum."),
+            Field("date", "ends_on", "End date (optional)")]
+
+
+def decide_fields(_: Choices) -> list[Field]:
+    return [Field("radios", "outcome", "Your decision",
+                  "You cannot decide a restriction you proposed.",
+                  [("approved", "Approve"), ("rejected", "Reject")]), _reason(),
+            Field("date", "review_date", "Review date (optional)",
+                  "Leave empty to keep the proposed review date."),
+            Field("textarea", "behaviour_justification", "Why the behaviour justifies it",
+                  "Required when there is an open service failure.")]
+
+
+def ratify_fields(_: Choices) -> list[Field]:
+    return [Field("radios", "outcome", "Your decision",
+                  "You cannot ratify a restriction you imposed.",
+                  [("ratified", "Ratify"), ("refused", "Refuse")]), _reason(),
+            Field("date", "review_date", "Review date", "Required to ratify.")]
+
+
+def review_fields(choices: Choices) -> list[Field]:
+    return [Field("radios", "outcome", "Outcome of the review", options=options(ReviewOutcome)),
+            _reason(), Field("evidence", "evidence", "Evidence considered (optional)",
+                             options=choices),
+            Field("date", "next_review_date", "Next review date",
+                  "Required to continue or vary."),
+            Field("terms", "new_terms", "New terms (to vary)"),
+            Field("textarea", "behaviour_justification", "Why the behaviour justifies it",
+                  "Required when there is an open service failure.")]
+
+
+def lift_fields(_: Choices) -> list[Field]:
+    return [_reason("Why lift it now?")]
+
+
+def extend_fields(_: Choices) -> list[Field]:
+    return [Field("date", "ends_on", "New end date",
+                  "After today and after the current end date."), _reason()]
+
+
+def appeal_fields(_: Choices) -> list[Field]:
+    return [Field("moment", "occurred_at", "When was the appeal received?", "UK time."),
+            Field("textarea", "grounds", "The customer's grounds (optional)")]
+
+
+def appeal_decision_fields(choices: Choices) -> list[Field]:
+    return [Field("radios", "outcome", "Your decision",
+                  "You cannot decide an appeal about a restriction you took part in.",
+                  options(AppealOutcome)), _reason(),
+            Field("evidence", "evidence", "Evidence considered (optional)", options=choices),
+            Field("terms", "new_terms", "New terms (if varied)")]
+
+
+def notice_fields(_: Choices) -> list[Field]:
+    return [Field("radios", "notice_format", "Format sent",
+                  "In the format the customer needs.", options(NoticeFormat))]
+
+
+SPECS = {s.slug: s for s in [
+    Spec("checks", "Record a pre-decision check", ("POST", f"{C}/checks"), RecordCheck,
+         decisions.record_check, check_fields, "kind", "check"),
+    Spec("concern", "Raise a concern", ("POST", f"{C}/concerns"), RaiseConcern,
+         decisions.raise_concern, concern_fields, "evidence", "concern"),
+    Spec("warning", "Give a warning", ("POST", f"{C}/warnings"), GiveWarning,
+         decisions.give_warning, warning_fields, "kind", "warning"),
+    Spec("propose", "Propose a restriction", ("POST", f"{C}/restrictions"),
+         ProposeRestriction, restrictions.propose_restriction, propose_fields, "terms",
+         "proposed", intro="A second manager must approve it. The always-open exceptions "
+                           "(emergencies, safeguarding, rent, complaints about a new matter, "
+                           "subject access) are added to every restriction.",
+         button="Propose"),
+    Spec("decision", "Approve or reject the restriction", ("POST", f"{R}/decision"),
+         DecideRestriction, restrictions.decide_restriction, decide_fields, "outcome",
+         "decided", part="restriction", button="Record decision"),
+    Spec("ratification", "Ratify the immediate restriction", ("POST", f"{R}/ratification"),
+         Ratify, restrictions.ratify, ratify_fields, "outcome", "ratified",
+         part="restriction", button="Record decision"),
+    Spec("review", "Complete the review", ("POST", f"{R}/reviews"), CompleteReview,
+         restrictions.complete_review, review_fields, "outcome", "reviewed",
+         part="restriction"),
+    Spec("lift", "Lift the restriction", ("POST", f"{R}/lift"), LiftRestriction,
+         restrictions.lift, lift_fields, "reason", "lifted", part="restriction",
+         button="Lift"),
+    Spec("extension", "Extend the restriction", ("POST", f"{R}/extension"),
+         ExtendRestriction, restrictions.extend, extend_fields, "ends_on", "extended",
+         part="restriction", button="Extend"),
+    Spec("appeal", "Record the customer's appeal", ("POST", f"{R}/appeals"), LodgeAppeal,
+         restrictions.lodge_appeal, appeal_fields, "occurred_at", "appealed",
+         part="restriction"),
+    Spec("appeal-decision", "Decide the appeal", ("POST", f"{A}/decision"), DecideAppeal,
+         appeals.decide_appeal, appeal_decision_fields, "outcome", "appeal_decided",
+         part="appeal", button="Record decision"),
+    Spec("sent", "Record that the notice was sent", ("POST", f"{C}/notices/{{notice_id}}/"
+                                                             "dispatch"),
+         RecordNoticeSent, restrictions.record_notice_sent, notice_fields, "notice_format",
+         "notice_sent", part="notice"),
+]}
+for _spec in SPECS.values():
+    add_form(router, _spec)
+
+
+def manager_actions(case: dict[str, Any], timeline: list[dict[str, Any]]
+                    ) -> list[tuple[str, str]]:
+    """Decisions open on this case now, as links (shown only to roles their page admits)."""
+    case_id = case["case_id"]
+    out = [(SPECS[s].href(case_id), SPECS[s].title)
+           for s in ("concern", "checks", "warning", "propose")]
+    current = case.get("current_restriction") or {}
+    rid, status = current.get("restriction_id"), current.get("status")
+    if rid and status == "proposed":
+        out.append((SPECS["decision"].href(case_id, rid), SPECS["decision"].title))
+    if rid and status == "awaiting_ratification":
+        out.append((SPECS["ratification"].href(case_id, rid), SPECS["ratification"].title))
+    if rid and status == "active":
+        out += [(SPECS[s].href(case_id, rid), SPECS[s].title)
+                for s in ("review", "extension", "lift", "appeal")]
+    appeal = case.get("current_appeal") or {}
+    if appeal.get("appeal_id") and appeal.get("status") == "lodged":
+        out.append((SPECS["appeal-decision"].href(case_id, appeal["appeal_id"]),
+                    SPECS["appeal-decision"].title))
+    return out
+
+
+# --- work queues --------------------------------------------------------------------------
+
+QUEUE_TITLES = {
+    "reviews_due": "Reviews due or overdue", "appeals_awaiting_decision":
+    "Appeals awaiting a decision", "ratifications_awaiting":
+    "Immediate restrictions awaiting ratification", "contacts_awaiting_triage":
+    "Contacts awaiting triage", "notices_unsent": "Notices not yet sent",
+    "subject_access": "Subject access requests", "ombudsman_overdue":
+    "Ombudsman matters overdue"}
+QUEUES = ("GET", "/api/v1/queues/{queue}")
+
+
+@router.get("/queues")
+def queues_page(request: Request, views: Views,
+                actor: Annotated[Actor, Depends(Allow(QUEUES, ("GET", C)))]) -> Response:
+    case_view = views["case_view"]
+    refs: dict[UUID, str] = {}
+    shown = []
+    for name, title in QUEUE_TITLES.items():
+        page = queries.WORK_QUEUES[name](case_view, limit=50)
+        for item in page["items"]:
+            case_id = item["case_id"]
+            if case_id not in refs:
+                row = queries.case_detail(case_view, case_id)
+                refs[case_id] = row["customer_ref"] if row else str(case_id)
+            item["customer_ref"] = refs[case_id]
+        shown.append((name, title, page["items"], page["next_cursor"] is not None))
+    return render(request, "queues.html", actor=actor, title="Work queues", queues=shown,
+                  today=queries.today())
