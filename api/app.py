@@ -1,9 +1,12 @@
-"""The FastAPI application, built from settings by ``create_app``."""
+"""The FastAPI application, built by ``create_app`` from settings and the parts the
+composition root (``upc.app``) hands it: this package never imports the root."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -22,8 +25,8 @@ from api.routes import (
     restrictions,
 )
 from api.routes import settings as settings_routes
-from upc import bootstrap
-from upc.settings import Settings, psycopg_conninfo
+from domain.application import CaseService
+from projections.view import View
 
 DESCRIPTION = """JSON under `/api/v1`. Bearer tokens (`upc token --user NAME --role ROLE` in
 embedded mode; your OIDC issuer in production). Writes take `Idempotency-Key` and
@@ -32,9 +35,19 @@ embedded mode; your OIDC issuer in production). Writes take `Idempotency-Key` an
 Errors are RFC 9457 `application/problem+json`."""
 
 
-def create_app(settings: Settings) -> FastAPI:
-    database_url = bootstrap.require_database_url(settings)
-    conninfo = psycopg_conninfo(database_url)
+@dataclass(frozen=True)
+class AppParts:
+    """What the API needs from the composition root, already wired to one database."""
+
+    conninfo: str
+    case_service: Callable[[], CaseService]
+    views: Callable[[], list[View]]
+
+
+def create_app(settings: Any, parts: AppParts) -> FastAPI:
+    """``settings`` is ``upc.settings.Settings`` (read for the ``upc_*``/``temporal_*``
+    fields only)."""
+    conninfo = parts.conninfo
     authenticator = Authenticator.from_settings(settings)
 
     @asynccontextmanager
@@ -42,8 +55,8 @@ def create_app(settings: Settings) -> FastAPI:
         store.create_tables(conninfo)
         app.state.pool = store.open_pool(conninfo)
         app.state.idempotency = IdempotencyStore(app.state.pool)
-        app.state.service = bootstrap.case_service(database_url)
-        app.state.views = {v.view_name: v for v in bootstrap.views(database_url)}
+        app.state.service = parts.case_service()
+        app.state.views = {v.view_name: v for v in parts.views()}
         app.state.max_lag = settings.upc_readiness_max_lag
         app.state.temporal_address = settings.temporal_address
         app.state.temporal_namespace = settings.temporal_namespace

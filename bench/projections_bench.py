@@ -29,7 +29,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from projections.simulation import Lifecycle, simulation_service  # noqa: E402
+from bench.simulation import Lifecycle, simulation_service  # noqa: E402
 from projections.view import VIEWS_SCHEMA  # noqa: E402
 from upc.settings import eventsourcing_env, psycopg_conninfo  # noqa: E402
 

@@ -14,7 +14,7 @@ PostgreSQL when ``PERSISTENCE_MODULE`` is ``eventsourcing.postgres``, else in me
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4, uuid5
@@ -23,14 +23,14 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.utils import resolve_topic
 
-from domain import events as ev
 from domain.actors import SYSTEM_ACTOR, Actor
 from domain.case import Case, Stamp, case_id_for
 from domain.errors import CaseAlreadyOpen, ConcurrentModification, NotFound
 from domain.personal import InMemoryKeyStore, KeyStore, PersonalDataTranscoding
-from domain.privacy import retention_ended, subjects_of
+from domain.service.clocks import ClockCommands
+from domain.service.decisions import DecisionCommands
+from domain.service.privacy import PrivacyCommands
 from domain.settings import SETTINGS_ID, PolicySettings, PolicyValues
-from domain.terms import RestrictionTerms
 
 POSTGRES_KEY_STORE = "upc.keystore:PostgresKeyStore"
 
@@ -50,7 +50,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class CaseService(Application[UUID]):
+class CaseService(DecisionCommands, PrivacyCommands, ClockCommands, Application[UUID]):
     name = "upc"
     retries_on_conflict = 3
 
@@ -210,104 +210,6 @@ class CaseService(Application[UUID]):
                         lambda case, stamp: case.resolve_legitimate_issue(reason, evidence,
                                                                           stamp))
 
-    # --- restrictions --------------------------------------------------------------------
-
-    def propose_restriction(self, case_id: UUID, actor: Actor, *, terms: RestrictionTerms,
-                            evidence: Sequence[str], reason: str, review_date: date,
-                            ends_on: date | None = None, restriction_id: UUID | None = None,
-                            **options: Any) -> Case:
-        new_id = restriction_id or self.new_id(case_id, options.get("command_id"))
-        policy = self.policy_values()
-        return self._do(case_id, actor, options, lambda case, stamp: case.propose_restriction(
-            new_id, terms, evidence, reason, review_date, stamp, policy, ends_on))
-
-    def approve_restriction(self, case_id: UUID, actor: Actor, *, restriction_id: UUID,
-                            reason: str, review_date: date | None = None,
-                            behaviour_justification: str | None = None,
-                            **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options, lambda case, stamp: case.approve_restriction(
-            restriction_id, reason, stamp, policy, review_date, behaviour_justification))
-
-    def reject_restriction(self, case_id: UUID, actor: Actor, *, restriction_id: UUID,
-                           reason: str, **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.reject_restriction(
-            restriction_id, reason, stamp))
-
-    def impose_immediate_restriction(self, case_id: UUID, actor: Actor, *,
-                                     terms: RestrictionTerms, evidence: Sequence[str],
-                                     reason: str, ends_on: date | None = None,
-                                     restriction_id: UUID | None = None,
-                                     **options: Any) -> Case:
-        new_id = restriction_id or self.new_id(case_id, options.get("command_id"))
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.impose_immediate_restriction(
-                            new_id, terms, evidence, reason, stamp, ends_on))
-
-    def ratify_immediate_restriction(self, case_id: UUID, actor: Actor, *,
-                                     restriction_id: UUID, reason: str, review_date: date,
-                                     **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.ratify_immediate_restriction(
-                            restriction_id, reason, review_date, stamp, policy))
-
-    def refuse_ratification(self, case_id: UUID, actor: Actor, *, restriction_id: UUID,
-                            reason: str, **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.refuse_ratification(
-            restriction_id, reason, stamp))
-
-    def lift_restriction(self, case_id: UUID, actor: Actor, *, restriction_id: UUID,
-                         reason: str, **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.lift_restriction(
-            restriction_id, reason, stamp))
-
-    def extend_restriction(self, case_id: UUID, actor: Actor, *, restriction_id: UUID,
-                           ends_on: date, reason: str, **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.extend_restriction(
-            restriction_id, ends_on, reason, stamp))
-
-    def record_notice_sent(self, case_id: UUID, actor: Actor, *, notice_id: UUID,
-                           notice_format: str = "standard", **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.record_notice_sent(
-            notice_id, notice_format, stamp))
-
-    # --- appeals and reviews -------------------------------------------------------------
-
-    def lodge_appeal(self, case_id: UUID, actor: Actor, *, restriction_id: UUID,
-                     grounds: str = "", appeal_id: UUID | None = None,
-                     **options: Any) -> Case:
-        new_id = appeal_id or self.new_id(case_id, options.get("command_id"))
-        policy = self.policy_values()
-        return self._do(case_id, actor, options, lambda case, stamp: case.lodge_appeal(
-            new_id, restriction_id, grounds, stamp, policy))
-
-    def reject_late_appeal(self, case_id: UUID, actor: Actor, *, appeal_id: UUID,
-                           reason: str, **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.reject_late_appeal(
-            appeal_id, reason, stamp))
-
-    def accept_late_appeal(self, case_id: UUID, actor: Actor, *, appeal_id: UUID,
-                           reason: str, **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.accept_late_appeal(
-            appeal_id, reason, stamp))
-
-    def decide_appeal(self, case_id: UUID, actor: Actor, *, appeal_id: UUID, outcome: str,
-                      reason: str, evidence: Sequence[str] = (),
-                      new_terms: RestrictionTerms | None = None, **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.decide_appeal(
-            appeal_id, outcome, reason, evidence, stamp, new_terms))
-
-    def complete_review(self, case_id: UUID, actor: Actor, *, restriction_id: UUID,
-                        outcome: str, reason: str, evidence: Sequence[str] = (),
-                        next_review_date: date | None = None,
-                        new_terms: RestrictionTerms | None = None,
-                        behaviour_justification: str | None = None, **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options, lambda case, stamp: case.complete_review(
-            restriction_id, outcome, reason, evidence, stamp, policy, next_review_date,
-            new_terms, behaviour_justification))
-
     # --- other events --------------------------------------------------------------------
 
     def record_counter_allegation(self, case_id: UUID, actor: Actor, *, staff_id: str,
@@ -362,197 +264,6 @@ class CaseService(Application[UUID]):
         policy = self.policy_values()
         return self._do(case_id, actor, options,
                         lambda case, stamp: case.close(reason, stamp, policy))
-
-    # --- personal data: subject access, legal holds, erasure, disposal ------------------
-
-    def extend_subject_access(self, case_id: UUID, actor: Actor, *, request_id: UUID,
-                              reason: str, **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options, lambda case, stamp: case.extend_subject_access(
-            request_id, reason, stamp, policy))
-
-    def fulfil_subject_access(self, case_id: UUID, actor: Actor, *, request_id: UUID,
-                              **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.fulfil_subject_access(
-            request_id, stamp))
-
-    def resolve_restriction_complaint(self, case_id: UUID, actor: Actor, *,
-                                      complaint_id: UUID, **options: Any) -> Case:
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.resolve_restriction_complaint(
-                            complaint_id, stamp))
-
-    def close_ombudsman_matter(self, case_id: UUID, actor: Actor, *, matter_id: UUID,
-                               **options: Any) -> Case:
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.close_ombudsman_matter(matter_id, stamp))
-
-    def place_legal_hold(self, case_id: UUID, actor: Actor, *, reason: str,
-                         **options: Any) -> Case:
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.place_legal_hold(reason, stamp))
-
-    def release_legal_hold(self, case_id: UUID, actor: Actor, *, hold_id: UUID, reason: str,
-                           **options: Any) -> Case:
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.release_legal_hold(hold_id, reason, stamp))
-
-    def erase_person(self, case_id: UUID, actor: Actor, *, person: str = "customer",
-                     representative_id: UUID | None = None,
-                     ground: str = "erasure_request", **options: Any) -> Case:
-        """Record the erasure, then destroy the person's key (crypto-shredding).
-
-        Recorded first, so an erasure is never lost; destroying a key is idempotent, so a
-        retry after a failure between the two finishes the job.
-        """
-        subjects: list[str] = []
-
-        def erase(case: Case, stamp: Stamp) -> None:
-            subjects.append(case.erase_person(person, representative_id, ground, stamp))
-
-        case = self._do(case_id, actor, options, erase)
-        if not subjects:  # a redelivered command: the case says whose key it was
-            subjects.append(case.erasure_subject(person, representative_id))
-        self._destroy_keys(subjects)
-        return self.get_case(case.id)  # as stored: the erased text no longer opens
-
-    def dispose_case(self, case_id: UUID, actor: Actor = SYSTEM_ACTOR,
-                     **options: Any) -> Case:
-        """Retention ended and no legal hold applies: record the disposal, destroy the keys."""
-        subjects: list[str] = []
-
-        def dispose(case: Case, stamp: Stamp) -> None:
-            subjects.extend(case.dispose(stamp))
-
-        case = self._do(case_id, actor, options, dispose)
-        self._destroy_keys(subjects or (subjects_of(case) if case.disposed_at else []))
-        return self.get_case(case.id)
-
-    def events_of_kinds(self, *kinds: type[Any], page: int = 500) -> Iterator[Any]:
-        """Every stored event of these classes, oldest first (a scan of the notification log).
-
-        Used for the privacy work lists, whose events hold no personal data.
-        """
-        topics = [kind.TOPIC for kind in kinds]
-        start = 0
-        while True:
-            notifications = self.recorder.select_notifications(
-                start, page, topics=topics, inclusive_of_start=False)
-            for notification in notifications:
-                yield self.mapper.to_domain_event(notification)
-            if len(notifications) < page:
-                return
-            start = notifications[-1].id
-
-    def closed_case_ids(self) -> list[UUID]:
-        """Every case that was ever closed and not yet disposed of."""
-        closed: dict[UUID, None] = {}
-        for event in self.events_of_kinds(ev.CaseClosed, ev.CaseDisposed):
-            if isinstance(event, ev.CaseDisposed):
-                closed.pop(event.originator_id, None)
-            else:
-                closed[event.originator_id] = None
-        return list(closed)
-
-    def disposal_candidates(self, today: date) -> list[Case]:
-        """Closed cases past retention and not disposed of (legal holds not yet checked)."""
-        cases = []
-        for case_id in self.closed_case_ids():
-            case = self.get_case(case_id)
-            if retention_ended(case, today) and case.disposed_at is None:
-                cases.append(case)
-        return cases
-
-    def open_subject_access_requests(self) -> list[dict[str, Any]]:
-        """Requests not yet answered, soonest due first, from their events alone."""
-        requests: dict[UUID, dict[str, Any]] = {}
-        for event in self.events_of_kinds(ev.SubjectAccessRequested, ev.SubjectAccessExtended,
-                                          ev.SubjectAccessFulfilled):
-            if isinstance(event, ev.SubjectAccessRequested):
-                requests[event.request_id] = {
-                    "case_id": event.originator_id, "request_id": event.request_id,
-                    "received_at": event.occurred_at, "due_on": event.due_on,
-                    "extended": False}
-            elif isinstance(event, ev.SubjectAccessExtended):
-                if event.request_id in requests:
-                    requests[event.request_id].update(due_on=event.due_on, extended=True)
-            else:
-                requests.pop(event.request_id, None)
-        return sorted(requests.values(), key=lambda r: (r["due_on"], str(r["request_id"])))
-
-    def _destroy_keys(self, subjects: Sequence[str]) -> None:
-        for subject in subjects:
-            self.key_store.destroy(subject)
-
-    # --- clocks (called by workflows; idempotent) ----------------------------------------
-
-    def mark_review_due(self, case_id: UUID, restriction_id: UUID,
-                        actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.mark_review_due(restriction_id, stamp))
-
-    def escalate_review_overdue(self, case_id: UUID, restriction_id: UUID,
-                                actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.escalate_review_overdue(
-                            restriction_id, stamp, policy))
-
-    def expire_restriction(self, case_id: UUID, restriction_id: UUID,
-                           actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.expire_restriction(restriction_id, stamp))
-
-    def escalate_ratification_overdue(self, case_id: UUID, restriction_id: UUID,
-                                      actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.escalate_ratification_overdue(
-                            restriction_id, stamp, policy))
-
-    def mark_appeal_overdue(self, case_id: UUID, appeal_id: UUID,
-                            actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.mark_appeal_overdue(appeal_id, stamp, policy))
-
-    def lapse_warning(self, case_id: UUID, warning_id: UUID, actor: Actor = SYSTEM_ACTOR,
-                      **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.lapse_warning(warning_id, stamp, policy))
-
-    def escalate_notice_overdue(self, case_id: UUID, notice_id: UUID,
-                                actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.escalate_notice_overdue(
-                            notice_id, stamp, policy))
-
-    def close_appeal_window(self, case_id: UUID, restriction_id: UUID,
-                            actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.close_appeal_window(
-                            restriction_id, stamp, policy))
-
-    def remind_appeal_decision(self, case_id: UUID, appeal_id: UUID,
-                               actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        policy = self.policy_values()
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.remind_appeal_decision(
-                            appeal_id, stamp, policy))
-
-    def escalate_subject_access_overdue(self, case_id: UUID, request_id: UUID,
-                                        actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.escalate_subject_access_overdue(
-                            request_id, stamp))
-
-    def escalate_ombudsman_overdue(self, case_id: UUID, matter_id: UUID,
-                                   actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
-        return self._do(case_id, actor, options,
-                        lambda case, stamp: case.escalate_ombudsman_overdue(matter_id, stamp))
 
     # --- plumbing ------------------------------------------------------------------------
 

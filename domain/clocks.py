@@ -40,43 +40,43 @@ from domain.calendar import end_of, start_of, uk_date
 from domain.settings import PolicyValues, Setting
 
 if TYPE_CHECKING:
-    from domain.case import Case
+    from domain.state import CaseState
 
 
-def _after(case: Case, start: datetime | date, setting: Setting,
+def _after(case: CaseState, start: datetime | date, setting: Setting,
            organisation: PolicyValues) -> date:
     policy = case.policy(organisation)
     day = uk_date(start) if isinstance(start, datetime) else start
     return policy.calendar.after(day, policy.period(setting))
 
 
-def review_due_at(case: Case, restriction_id: UUID) -> datetime | None:
+def review_due_at(case: CaseState, restriction_id: UUID) -> datetime | None:
     restriction = case.restrictions[restriction_id]
     if not restriction.in_force or restriction.review_date is None:
         return None
     return start_of(restriction.review_date)
 
 
-def review_overdue_at(case: Case, restriction_id: UUID, organisation: PolicyValues) -> datetime:
+def review_overdue_at(case: CaseState, restriction_id: UUID, organisation: PolicyValues) -> datetime:
     review_date = case.restrictions[restriction_id].review_date
     assert review_date is not None
     return end_of(_after(case, review_date, Setting.REVIEW_OVERDUE_ESCALATION, organisation))
 
 
-def expiry_at(case: Case, restriction_id: UUID) -> datetime | None:
+def expiry_at(case: CaseState, restriction_id: UUID) -> datetime | None:
     restriction = case.restrictions[restriction_id]
     if not restriction.in_force or restriction.ends_on is None:
         return None
     return start_of(restriction.ends_on)
 
 
-def ratification_overdue_at(case: Case, restriction_id: UUID,
+def ratification_overdue_at(case: CaseState, restriction_id: UUID,
                             organisation: PolicyValues) -> datetime:
     imposed = case.restrictions[restriction_id].proposed_at
     return end_of(_after(case, imposed, Setting.RATIFICATION, organisation))
 
 
-def appeal_window_closes(case: Case, restriction_id: UUID,
+def appeal_window_closes(case: CaseState, restriction_id: UUID,
                          organisation: PolicyValues) -> datetime | None:
     """End of the last day to appeal: N working days from the restriction notice's date.
 
@@ -89,7 +89,7 @@ def appeal_window_closes(case: Case, restriction_id: UUID,
     return end_of(_after(case, notice.sent_at, Setting.APPEAL_WINDOW, organisation))
 
 
-def appeal_decision_due_on(case: Case, appeal_id: UUID,
+def appeal_decision_due_on(case: CaseState, appeal_id: UUID,
                            organisation: PolicyValues) -> date | None:
     """The last day for the decision: the decision period from receipt (or late acceptance).
 
@@ -101,13 +101,13 @@ def appeal_decision_due_on(case: Case, appeal_id: UUID,
     return _after(case, started, Setting.APPEAL_DECISION, organisation)
 
 
-def appeal_decision_overdue_at(case: Case, appeal_id: UUID,
+def appeal_decision_overdue_at(case: CaseState, appeal_id: UUID,
                                organisation: PolicyValues) -> datetime | None:
     due_on = appeal_decision_due_on(case, appeal_id, organisation)
     return None if due_on is None else end_of(due_on)
 
 
-def appeal_decision_reminder_at(case: Case, appeal_id: UUID,
+def appeal_decision_reminder_at(case: CaseState, appeal_id: UUID,
                                 organisation: PolicyValues) -> datetime | None:
     """Start of the day the reminder period before the decision's last day.
 
@@ -123,7 +123,7 @@ def appeal_decision_reminder_at(case: Case, appeal_id: UUID,
     return max(start_of(remind_on), appeal.clock_from)
 
 
-def warning_lapses_at(case: Case, warning_id: UUID, organisation: PolicyValues) -> datetime:
+def warning_lapses_at(case: CaseState, warning_id: UUID, organisation: PolicyValues) -> datetime:
     """A warning lapses after the lapse period with no further incidents."""
     given = case.warnings[warning_id].given_at
     later = [i.occurred_at for i in case.incidents.values() if i.occurred_at > given]
@@ -131,12 +131,12 @@ def warning_lapses_at(case: Case, warning_id: UUID, organisation: PolicyValues) 
     return start_of(_after(case, since, Setting.WARNING_LAPSE, organisation))
 
 
-def notice_overdue_at(case: Case, notice_id: UUID, organisation: PolicyValues) -> datetime:
+def notice_overdue_at(case: CaseState, notice_id: UUID, organisation: PolicyValues) -> datetime:
     owed = case.notices[notice_id].owed_since
     return end_of(_after(case, owed, Setting.NOTICE_DISPATCH, organisation))
 
 
-def subject_access_overdue_at(case: Case, request_id: UUID) -> datetime:
+def subject_access_overdue_at(case: CaseState, request_id: UUID) -> datetime:
     """End of the day the response is due, as recorded with the request or its extension.
 
     The recorded date is ``subject_access_due_on`` at receipt (``extended=True`` after an
@@ -146,19 +146,19 @@ def subject_access_overdue_at(case: Case, request_id: UUID) -> datetime:
     return end_of(case.sar_due_on[request_id])
 
 
-def subject_access_due_on(case: Case, request_id: UUID, organisation: PolicyValues,
+def subject_access_due_on(case: CaseState, request_id: UUID, organisation: PolicyValues,
                           extended: bool = False) -> date:
     due = _after(case, case.subject_access_requests[request_id], Setting.SAR_RESPONSE,
                  organisation)
     return _after(case, due, Setting.SAR_EXTENSION, organisation) if extended else due
 
 
-def ombudsman_due_at(case: Case, matter_id: UUID) -> datetime | None:
+def ombudsman_due_at(case: CaseState, matter_id: UUID) -> datetime | None:
     due_on = case.ombudsman[matter_id].due_on
     return None if due_on is None else start_of(due_on)
 
 
-def ombudsman_overdue_at(case: Case, matter_id: UUID) -> datetime | None:
+def ombudsman_overdue_at(case: CaseState, matter_id: UUID) -> datetime | None:
     """End of the Ombudsman's due date: from then on the matter is overdue."""
     due_on = case.ombudsman[matter_id].due_on
     return None if due_on is None else end_of(due_on)
@@ -172,7 +172,7 @@ def contact_triage_due_on(recorded_at: datetime, policy: PolicyValues) -> date:
         Setting.CONTACT_TRIAGE_PERIOD))
 
 
-def contact_triage_due_at(case: Case, contact_id: UUID, organisation: PolicyValues) -> datetime:
+def contact_triage_due_at(case: CaseState, contact_id: UUID, organisation: PolicyValues) -> datetime:
     """From this instant an unclassified contact is late (the end of its last day)."""
     contact = case.contacts[contact_id]
     received = contact.recorded_at or contact.occurred_at

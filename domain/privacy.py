@@ -20,7 +20,7 @@ from uuid import UUID
 from domain.vocabulary import CaseStatus, LegalHoldKind
 
 if TYPE_CHECKING:
-    from domain.case import Case
+    from domain.state import CaseState
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def representative_subject_id(case_id: UUID, representative_id: UUID) -> str:
     return f"{case_id}/representative/{representative_id}"
 
 
-def legal_holds(case: Case) -> list[LegalHold]:
+def legal_holds(case: CaseState) -> list[LegalHold]:
     holds = [LegalHold(LegalHoldKind.OPEN_COMPLAINT, c) for c in case.complaints
              if c not in case.resolved_complaints]
     holds += [LegalHold(LegalHoldKind.OMBUDSMAN_CASE, m) for m in case.ombudsman
@@ -47,7 +47,7 @@ def legal_holds(case: Case) -> list[LegalHold]:
     return holds
 
 
-def subjects_of(case: Case) -> list[str]:
+def subjects_of(case: CaseState) -> list[str]:
     """Every person whose key seals data on this case: the customer, then representatives."""
     subjects = [case.subject_id]
     for representative in case.representatives.values():
@@ -57,18 +57,18 @@ def subjects_of(case: Case) -> list[str]:
     return subjects
 
 
-def retention_ended(case: Case, today: date) -> bool:
+def retention_ended(case: CaseState, today: date) -> bool:
     return (case.status == CaseStatus.CLOSED and case.retain_until is not None
             and today > case.retain_until)
 
 
-def disposable(case: Case, today: date) -> bool:
+def disposable(case: CaseState, today: date) -> bool:
     """Past retention, not yet disposed of, and no legal hold applies."""
     return (case.disposed_at is None and retention_ended(case, today)
             and not legal_holds(case))
 
 
-def open_subject_access_requests(case: Case) -> list[tuple[UUID, date, bool]]:
+def open_subject_access_requests(case: CaseState) -> list[tuple[UUID, date, bool]]:
     """(request id, due date, extended) of every request not yet answered."""
     return [(r, case.sar_due_on[r], r in case.sar_extended)
             for r in case.subject_access_requests if r not in case.sar_fulfilled]

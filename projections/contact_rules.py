@@ -168,6 +168,20 @@ class ContactRulesView(View):
                 self.table("contact_rules")), out)
 
     def lookup(self, customer_ref: str) -> dict[str, Any]:
-        from projections.queries import contact_rules
-
         return contact_rules(self, customer_ref)
+
+
+def contact_rules(rules_view: View, customer_ref: str) -> dict[str, Any]:
+    """Front-line contact rules for a customer reference: ``restricted``, permitted channels,
+    days (0 = Monday) and hours, single point of contact, other structured terms and the
+    always-open exceptions. ``known`` is False when there is no case for the reference.
+    No reasons, no vulnerability details."""
+    with rules_view.datastore.transaction(commit=False) as curs:
+        curs.execute(SQL("SELECT case_id, rules, version FROM {0} WHERE customer_ref = %s")
+                     .format(rules_view.table("contact_rules")), (customer_ref,), prepare=True)
+        row = curs.fetchone()
+    if row is None:
+        return {"customer_ref": customer_ref, "known": False, "restricted": False,
+                "case_id": None, "always_open": ALWAYS_OPEN_CODES}
+    return {"customer_ref": customer_ref, "known": True, "case_id": row["case_id"],
+            "version": row["version"], **row["rules"], "always_open": ALWAYS_OPEN_CODES}

@@ -17,7 +17,7 @@ from uuid import UUID
 from psycopg.sql import SQL, Composable
 
 from domain.calendar import uk_date
-from projections.contact_rules import ALWAYS_OPEN_CODES
+from projections.contact_rules import contact_rules  # noqa: F401  (the query API's home)
 from projections.view import View
 
 Page = dict[str, Any]
@@ -159,22 +159,6 @@ def case_timeline(timeline_view: View, case_id: UUID, *, cursor: str | None = No
 
 
 # --- contact rules -------------------------------------------------------------------------
-
-def contact_rules(rules_view: View, customer_ref: str) -> dict[str, Any]:
-    """Front-line contact rules for a customer reference: ``restricted``, permitted channels,
-    days (0 = Monday) and hours, single point of contact, other structured terms and the
-    always-open exceptions. ``known`` is False when there is no case for the reference.
-    No reasons, no vulnerability details."""
-    with rules_view.datastore.transaction(commit=False) as curs:
-        curs.execute(SQL("SELECT case_id, rules, version FROM {0} WHERE customer_ref = %s")
-                     .format(rules_view.table("contact_rules")), (customer_ref,), prepare=True)
-        row = curs.fetchone()
-    if row is None:
-        return {"customer_ref": customer_ref, "known": False, "restricted": False,
-                "case_id": None, "always_open": ALWAYS_OPEN_CODES}
-    return {"customer_ref": customer_ref, "known": True, "case_id": row["case_id"],
-            "version": row["version"], **row["rules"], "always_open": ALWAYS_OPEN_CODES}
-
 
 # --- work queues -----------------------------------------------------------------------------
 

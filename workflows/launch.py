@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -40,6 +40,9 @@ class LaunchContext:
     client: Client
     app: CaseService
     task_queue: str
+    #: Which workflows of the given kinds a case has open (``workflows.registry`` supplies
+    #: it, so this module need not import the routes that import it).
+    open_workflow_ids: Callable[[Case, Iterable[str]], list[str]]
     #: False once the server refused our search attributes (not registered there).
     search_attributes: bool = True
 
@@ -119,10 +122,8 @@ class SignalOpenClocks:
         return f"case-{self.case_id}"
 
     async def run(self, context: LaunchContext) -> None:
-        from workflows.registry import open_workflow_ids
-
         case: Case = await asyncio.to_thread(context.app.repository.get, self.case_id)
-        for workflow_id in open_workflow_ids(case, self.kinds):
+        for workflow_id in context.open_workflow_ids(case, self.kinds):
             await SignalWorkflow(workflow_id, self.event).run(context)
 
 

@@ -41,7 +41,7 @@ class Launcher:
                  task_queue: str = TASK_QUEUE, concurrency: int = 32) -> None:
         self.app = app
         self.tracking = tracking
-        self.context = LaunchContext(client, app, task_queue)
+        self.context = LaunchContext(client, app, task_queue, registry.open_workflow_ids)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.concurrency = asyncio.Semaphore(concurrency)

@@ -18,7 +18,7 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from upc.app import create_app
 from api.auth import issue_token
 from domain.actors import Actor, Role
 from domain.application import CaseService

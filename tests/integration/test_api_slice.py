@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from upc.app import create_app
 from api.auth import issue_token
 from domain.actors import Role
 from projections.runner import ProjectionRunner

@@ -11,7 +11,7 @@ import pytest
 
 from projections.registry import VIEW_CLASSES, construct_view
 from projections.runner import ViewFollower
-from projections.simulation import simulation_service
+from bench.simulation import simulation_service
 from projections.view import VIEWS_SCHEMA, View
 
 

@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from projections import queries
 from projections.rebuild import rebuild
 from projections.runner import ProjectionRunner, SharedFollower, ViewFollower, wait_until
-from projections.simulation import build_case
+from bench.simulation import build_case
 from projections.registry import VIEW_CLASSES, construct_view
 from tests.projections.conftest import World, save_in_chunks
 from upc.settings import psycopg_conninfo

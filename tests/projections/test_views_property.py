@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from domain.privacy import legal_holds
 from projections import queries
-from projections.simulation import build_case
+from bench.simulation import build_case
 from tests.projections.conftest import World, save_in_chunks
 from tests.projections.oracle import expected_case, expected_rules
 
