@@ -57,8 +57,10 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
                 parts = package.split(".")
                 parent = parts[: len(parts) - node.level + 1]
                 base = ".".join(parent + ([base] if base else []))
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & known
+            if len(submodules) < len(node.names):  # names from the module itself
+                found.add(base)
+            found.update(submodules)
     return {name for name in found if name in known and name != this}
 
 
