@@ -67,6 +67,7 @@ def create_app(settings: Any, parts: AppParts) -> FastAPI:
             app.state.service.close()
             for view in app.state.views.values():
                 view.datastore.close()
+            app.state.idempotency.close()
             app.state.pool.close()
 
     app = FastAPI(

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from projections.heartbeat import STALE_AFTER, heartbeats
 
 router = APIRouter(tags=["health"])
+CHECK_SECONDS = 3.0  # each dependency's answer; /readyz answers within a few of these
 
 
 @router.get("/healthz")
@@ -24,8 +25,11 @@ async def readyz(request: Request) -> JSONResponse:
     checks: dict[str, str] = {}
     ready = True
     try:
-        head, lags = await asyncio.to_thread(_lags, state.service, state.views)
-        beats = await asyncio.to_thread(_heartbeats, state.views)
+        # Bounded: a PostgreSQL that is down or restarting is named, never waited on.
+        _, lags = await asyncio.wait_for(
+            asyncio.to_thread(_lags, state.service, state.views), CHECK_SECONDS)
+        beats = await asyncio.wait_for(asyncio.to_thread(_heartbeats, state.views),
+                                       CHECK_SECONDS)
         checks["postgresql"] = "ok"
         stale_after = getattr(state, "max_heartbeat_age", STALE_AFTER)
         for name, lag in lags.items():
@@ -43,6 +47,9 @@ async def readyz(request: Request) -> JSONResponse:
                 checks[f"projection:{name}:runner"] = "ok" if seconds <= stale_after else (
                     f"stalled: no pass for {seconds:.0f} s")
             ready &= checks[f"projection:{name}:runner"] == "ok"
+    except TimeoutError:
+        ready = False
+        checks["postgresql"] = f"no answer in {CHECK_SECONDS:.0f} s"
     except Exception as exc:  # noqa: BLE001 - readiness reports, never raises
         ready = False
         checks["postgresql"] = f"unreachable: {type(exc).__name__}"
@@ -80,8 +87,8 @@ async def _temporal_check(request: Request) -> str:
             from workflows.temporal import connect
 
             client = state.temporal_client = await asyncio.wait_for(
-                connect(state.temporal_address, state.temporal_namespace), timeout=3)
-        await asyncio.wait_for(client.service_client.check_health(), timeout=3)
+                connect(state.temporal_address, state.temporal_namespace), CHECK_SECONDS)
+        await asyncio.wait_for(client.service_client.check_health(), CHECK_SECONDS)
         return "ok"
     except Exception as exc:  # noqa: BLE001
         state.temporal_client = None

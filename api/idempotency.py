@@ -6,6 +6,12 @@ and records nothing. The same key with a different request is ``422``; a key who
 request is still running is ``409``. A request that fails recorded nothing, so its key is
 released and may be retried. Keys are kept for ``KEEP_HOURS``.
 
+A request whose process dies (killed, crashed, its host lost) cannot release its key, so each
+API process holds a PostgreSQL advisory lock on its own random owner id for as long as it
+lives, and stamps that id on the keys it has in flight. PostgreSQL drops the lock the moment
+the process's session ends, so the next request with the key sees its owner is gone and takes
+the key at once; ``ABANDONED_AFTER_SECONDS`` remains only for a request stuck in a live process.
+
 The key also reaches the domain as the command id (see ``api.commands``), so even a replay
 that raced past this table cannot record a fact twice.
 """
@@ -15,9 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import secrets
+import select
+import threading
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from anyio import to_thread
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
@@ -28,6 +38,8 @@ from api.store import SCHEMA
 KEEP_HOURS = 24
 # A request still "in flight" after this long died with its process: the key may be reused.
 ABANDONED_AFTER_SECONDS = 120
+# Advisory-lock namespace of owner ids (the two-key form: this, then the owner id).
+OWNER_LOCK_CLASS = 0x5550
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REPLAYED_HEADERS = ("content-type", "etag", "location", "upc-position")
 MAX_KEY_LENGTH = 200
@@ -43,42 +55,79 @@ class Stored:
 class IdempotencyStore:
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
+        self.owner = 0
+        self._owner_conn: psycopg.Connection[Any] | None = None
+        self._owner_guard = threading.Lock()
+
+    def owner_id(self) -> int | None:
+        """This process's owner id, its advisory lock held on a session of its own (taken
+        again on a new session if the server restarted); None when the server is away."""
+        with self._owner_guard:
+            conn = self._owner_conn
+            if conn is not None and not conn.closed and not _dropped(conn):
+                return self.owner
+            if conn is not None:
+                conn.close()
+            self._owner_conn = None
+            try:
+                conn = psycopg.connect(self.pool.conninfo, autocommit=True, connect_timeout=5)
+                for _ in range(5):
+                    owner = secrets.randbelow(2**31 - 1) + 1
+                    row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                       (OWNER_LOCK_CLASS, owner)).fetchone()
+                    if row and row[0]:
+                        self.owner, self._owner_conn = owner, conn
+                        return owner
+                conn.close()
+            except psycopg.Error:
+                pass
+            return None
+
+    def close(self) -> None:
+        with self._owner_guard:
+            if self._owner_conn is not None:
+                self._owner_conn.close()
+                self._owner_conn = None
 
     def begin(self, user_id: str, key: str, fingerprint: str) -> str | Stored:
         """'new' (run it), 'mismatch', 'in_flight', or the stored response to replay."""
         t = f"{SCHEMA}.idempotency_keys"
+        owner = self.owner_id()
         with self.pool.connection() as conn:
             for _ in range(3):
                 inserted = conn.execute(
-                    f"INSERT INTO {t} (user_id, key, fingerprint, state)"
-                    " VALUES (%s, %s, %s, 'in_flight') ON CONFLICT DO NOTHING RETURNING 1",
-                    (user_id, key, fingerprint)).fetchone()
+                    f"INSERT INTO {t} (user_id, key, fingerprint, state, owner)"
+                    " VALUES (%s, %s, %s, 'in_flight', %s) ON CONFLICT DO NOTHING RETURNING 1",
+                    (user_id, key, fingerprint, owner)).fetchone()
                 if inserted:
                     if random.random() < 0.01:
                         conn.execute(f"DELETE FROM {t} WHERE created_at < now()"
                                      f" - interval '{KEEP_HOURS} hours'")
                     return "new"
                 row = conn.execute(
-                    f"SELECT fingerprint, state, status, headers, body,"
-                    " created_at < now() - make_interval(secs => %s) AS abandoned"
-                    f" FROM {t} WHERE user_id = %s AND key = %s",
-                    (ABANDONED_AFTER_SECONDS, user_id, key)).fetchone()
+                    f"SELECT fingerprint, state, status, headers, body"
+                    f" FROM {t} WHERE user_id = %s AND key = %s", (user_id, key)).fetchone()
                 if row is None:
                     continue  # released meanwhile: try to take it
-                stored_fingerprint, state, status, headers, body, abandoned = row
+                stored_fingerprint, state, status, headers, body = row
                 if stored_fingerprint != fingerprint:
                     return "mismatch"
                 if state == "done":
                     return Stored(int(status), dict(headers or {}), bytes(body or b""))
-                if abandoned:
-                    taken = conn.execute(
-                        f"UPDATE {t} SET created_at = now() WHERE user_id = %s"
-                        " AND key = %s AND state = 'in_flight'"
-                        " AND created_at < now() - make_interval(secs => %s) RETURNING 1",
-                        (user_id, key, ABANDONED_AFTER_SECONDS)).fetchone()
-                    if taken:
-                        return "new"
-                return "in_flight"
+                # In flight: take it over if its owner's session is gone (or it is very old).
+                taken = conn.execute(
+                    f"UPDATE {t} k SET created_at = now(), owner = %s WHERE user_id = %s"
+                    " AND key = %s AND state = 'in_flight'"
+                    " AND (created_at < now() - make_interval(secs => %s)"
+                    "      OR (owner IS NOT NULL AND NOT EXISTS ("
+                    "          SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"
+                    "          AND l.database = (SELECT oid FROM pg_database"
+                    "                            WHERE datname = current_database())"
+                    "          AND l.classid = %s::oid AND l.objid = k.owner::oid"
+                    "          AND l.objsubid = 2 AND l.granted)))"
+                    " RETURNING 1",
+                    (owner, user_id, key, ABANDONED_AFTER_SECONDS, OWNER_LOCK_CLASS)).fetchone()
+                return "new" if taken else "in_flight"
         return "in_flight"
 
     def complete(self, user_id: str, key: str, stored: Stored) -> None:
@@ -94,6 +143,18 @@ class IdempotencyStore:
             conn.execute(f"DELETE FROM {SCHEMA}.idempotency_keys"
                          " WHERE user_id = %s AND key = %s AND state = 'in_flight'",
                          (user_id, key))
+
+
+def _dropped(conn: psycopg.Connection[Any]) -> bool:
+    """An idle session's socket is readable only when the server closed it (or sent a notice
+    before closing): then check it for real. Costs one ``select``, no round trip."""
+    try:
+        readable, _, _ = select.select([conn.pgconn.socket], [], [], 0)
+        if readable:
+            conn.execute("SELECT 1")
+        return False
+    except (psycopg.Error, OSError, ValueError):
+        return True
 
 
 def problem_bytes(status: int, code: str, title: str, detail: str) -> bytes:

@@ -26,6 +26,8 @@ DDL = [
         created_at timestamptz NOT NULL DEFAULT now(),
         completed_at timestamptz,
         PRIMARY KEY (user_id, key))""",
+    # The API process running an in-flight request (see api.idempotency): added in place.
+    f"ALTER TABLE {SCHEMA}.idempotency_keys ADD COLUMN IF NOT EXISTS owner integer",
     f"""CREATE INDEX IF NOT EXISTS idempotency_keys_created_at
         ON {SCHEMA}.idempotency_keys (created_at)""",
     f"""CREATE TABLE IF NOT EXISTS {SCHEMA}.access_log (

@@ -19,8 +19,11 @@ SCHEMA_LOCK = 0x5550_4300
 
 
 def require_database_url(settings: Settings) -> str:
+    """``DATABASE_URL``, else the embedded PostgreSQL of a running ``upc serve``."""
     if not settings.database_url:
-        raise SettingError("DATABASE_URL: not set (only `upc serve` starts an embedded PostgreSQL)")
+        from upc.embedded import beside_serve
+
+        return beside_serve(settings)
     return settings.database_url
 
 

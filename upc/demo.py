@@ -10,11 +10,9 @@ invented.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from uuid import UUID
 
 from domain.actors import Actor, Role
@@ -23,7 +21,7 @@ from domain.case import Case
 from domain.errors import CaseAlreadyOpen
 from domain.terms import RestrictionTerms
 from domain.vocabulary import Channel
-from upc.settings import SettingError, Settings, eventsourcing_env
+from upc.settings import Settings, eventsourcing_env
 
 CARA = Actor("cara.caseworker", Role.CASEWORKER)
 CARL = Actor("carl.caseworker", Role.CASEWORKER)
@@ -316,28 +314,10 @@ def seed(env: dict[str, str], prefix: str = "DEMO",
     return seeded
 
 
-def embedded_database_url(data_dir: Path) -> str:
-    """The URL of the embedded PostgreSQL that ``upc serve`` runs on this data directory."""
-    pid_file = data_dir / "pg" / "postmaster.pid"
-    try:
-        lines = pid_file.read_text().splitlines()
-        port, socket_dir = lines[3].strip(), lines[4].strip()
-    except (OSError, IndexError):
-        raise SettingError(f"DATABASE_URL: not set, and no embedded PostgreSQL is running in "
-                           f"{data_dir / 'pg'}; start `upc serve` first") from None
-    return f"postgresql://postgres@/upc?host={socket_dir or '/tmp'}&port={port}"
-
-
 def run(settings: Settings) -> int:
     from upc import bootstrap
 
-    database_url = settings.database_url
-    if not database_url:
-        database_url = embedded_database_url(settings.data_dir)
-        if not os.environ.get("UPC_MASTER_KEY") and not settings.upc_master_key:
-            from upc.supervisor import master_key_file
-
-            os.environ["UPC_MASTER_KEY"] = master_key_file(settings.data_dir)
+    database_url = bootstrap.require_database_url(settings)  # or beside `upc serve`
     bootstrap.migrate(database_url)
     env = {**eventsourcing_env(database_url), "CREATE_TABLE": "false"}
     print("Seeding demo cases through the application service:")

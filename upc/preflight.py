@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import socket
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from upc.settings import SettingError
@@ -32,3 +35,71 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+class DataDirLock:
+    """An exclusive lock on the data directory (``flock`` on ``upc.pid``), held while
+    ``upc serve`` runs; the file names the holder's pid. The kernel drops the lock when the
+    holder dies, however it dies, so a lock is never stale."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "upc.pid"
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise SettingError(
+                f"UPC_DATA_DIR: {self.path.parent} is in use by a running upc serve "
+                f"(pid {holder}); stop it first or choose another UPC_DATA_DIR") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.ftruncate(self.fd, 0)
+            os.close(self.fd)  # closing the only descriptor drops the lock
+            self.fd = None
+
+
+def check_temporal(address: str, namespace: str, timeout: float = 10.0) -> None:
+    """Temporal answers, the namespace exists and carries upc's search attributes."""
+    import asyncio
+    import gc
+
+    from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
+    from temporalio.service import RPCError
+
+    from workflows.temporal import SEARCH_ATTRIBUTES, connect
+
+    async def check() -> list[str]:
+        client = await connect(address, namespace)
+        try:
+            response = await client.operator_service.list_search_attributes(
+                ListSearchAttributesRequest(namespace=namespace),
+                timeout=timedelta(seconds=timeout))
+        finally:
+            del client  # the core client must go while its loop runs, not at exit
+            gc.collect()
+        return [name for name in SEARCH_ATTRIBUTES if name not in response.custom_attributes]
+
+    try:
+        missing = asyncio.run(asyncio.wait_for(check(), timeout))
+    except TimeoutError:
+        raise SettingError(f"TEMPORAL_ADDRESS: {address} did not answer in {timeout:.0f}s") \
+            from None
+    except RPCError as exc:
+        raise SettingError(f"TEMPORAL_NAMESPACE: cannot read the search attributes of "
+                           f"namespace '{namespace}' on {address}: {exc.message}") from None
+    if missing:
+        kinds = {SEARCH_ATTRIBUTES[name] for name in missing}  # all Keyword today
+        create = " ".join(f"--name {name}" for name in missing) + f" --type {min(kinds)}"
+        raise SettingError(
+            f"TEMPORAL_NAMESPACE: namespace '{namespace}' on {address} lacks the search "
+            f"attributes {', '.join(missing)}; register them with `temporal operator "
+            f"search-attribute create --namespace {namespace} {create}`")
