@@ -67,39 +67,72 @@ class DataDirLock:
             self.fd = None
 
 
+CHILD_CHECK = "import sys; from upc.preflight import _temporal_report; _temporal_report(*sys.argv[1:])"
+
+
 def check_temporal(address: str, namespace: str, timeout: float = 10.0) -> None:
-    """Temporal answers, the namespace exists and carries upc's search attributes."""
-    import asyncio
-    import gc
+    """Temporal answers, the namespace exists and carries upc's search attributes.
 
-    from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
-    from temporalio.service import RPCError
-
-    from workflows.temporal import SEARCH_ATTRIBUTES, connect
-
-    async def check() -> list[str]:
-        client = await connect(address, namespace)
-        try:
-            response = await client.operator_service.list_search_attributes(
-                ListSearchAttributesRequest(namespace=namespace),
-                timeout=timedelta(seconds=timeout))
-        finally:
-            del client  # the core client must go while its loop runs, not at exit
-            gc.collect()
-        return [name for name in SEARCH_ATTRIBUTES if name not in response.custom_attributes]
+    Asked from a short-lived child process: a Temporal client leaves the core runtime's
+    threads behind, which can abort the interpreter at exit (and the supervisor lives on).
+    """
+    import json
+    import subprocess
+    import sys
 
     try:
-        missing = asyncio.run(asyncio.wait_for(check(), timeout))
-    except TimeoutError:
-        raise SettingError(f"TEMPORAL_ADDRESS: {address} did not answer in {timeout:.0f}s") \
-            from None
-    except RPCError as exc:
-        raise SettingError(f"TEMPORAL_NAMESPACE: cannot read the search attributes of "
-                           f"namespace '{namespace}' on {address}: {exc.message}") from None
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD_CHECK, address, namespace, str(timeout)],
+            check=False, capture_output=True, text=True, timeout=timeout + 20)
+        report = json.loads(done.stdout.strip().splitlines()[-1])
+    except subprocess.TimeoutExpired:
+        report = {"error": f"TEMPORAL_ADDRESS: {address} did not answer in {timeout:.0f}s"}
+    except (ValueError, IndexError):
+        report = {"error": f"TEMPORAL_ADDRESS: checking {address} failed: "
+                           f"{(done.stderr.strip().splitlines() or ['no output'])[-1]}"}
+    if report.get("error"):
+        raise SettingError(report["error"])
+    missing = report.get("missing") or []
     if missing:
+        from workflows.temporal import SEARCH_ATTRIBUTES
+
         kinds = {SEARCH_ATTRIBUTES[name] for name in missing}  # all Keyword today
         create = " ".join(f"--name {name}" for name in missing) + f" --type {min(kinds)}"
         raise SettingError(
             f"TEMPORAL_NAMESPACE: namespace '{namespace}' on {address} lacks the search "
             f"attributes {', '.join(missing)}; register them with `temporal operator "
             f"search-attribute create --namespace {namespace} {create}`")
+
+
+def _temporal_report(address: str, namespace: str, timeout_text: str) -> None:
+    """In the child of ``check_temporal``: one JSON line, then exit without finalising."""
+    import asyncio
+    import json
+    import sys
+
+    from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
+    from temporalio.service import RPCError
+
+    from workflows.temporal import SEARCH_ATTRIBUTES, TemporalUnavailable, connect
+
+    timeout = float(timeout_text)
+
+    async def check() -> list[str]:
+        client = await connect(address, namespace)
+        response = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=namespace), timeout=timedelta(seconds=timeout))
+        return [name for name in SEARCH_ATTRIBUTES if name not in response.custom_attributes]
+
+    report: dict[str, object]
+    try:
+        report = {"missing": asyncio.run(asyncio.wait_for(check(), timeout))}
+    except TimeoutError:
+        report = {"error": f"TEMPORAL_ADDRESS: {address} did not answer in {timeout:.0f}s"}
+    except TemporalUnavailable as exc:
+        report = {"error": str(exc)}
+    except RPCError as exc:
+        report = {"error": f"TEMPORAL_NAMESPACE: cannot read the search attributes of "
+                           f"namespace '{namespace}' on {address}: {exc.message}"}
+    sys.stdout.write(json.dumps(report) + "\n")
+    sys.stdout.flush()
+    os._exit(0)
