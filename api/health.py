@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from projections.heartbeat import STALE_AFTER, heartbeats
+from projections.reconcile import last_run
 
 router = APIRouter(tags=["health"])
 CHECK_SECONDS = 3.0  # each dependency's answer; /readyz answers within a few of these
@@ -56,7 +57,8 @@ async def readyz(request: Request) -> JSONResponse:
     temporal = await _temporal_check(request)
     checks["temporal"] = temporal
     ready &= temporal == "ok"
-    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    body: dict[str, Any] = {"status": "ok" if ready else "unavailable", "checks": checks}
+    body["reconcile"] = await asyncio.to_thread(_last_reconcile, state)  # details only
     if not ready:
         reasons = "; ".join(f"{k}: {v}" for k, v in checks.items()
                             if v != "ok" and not k.endswith((":lag", ":seconds_since_pass")))
@@ -71,6 +73,14 @@ def _lags(service: Any, views: dict[str, Any]) -> tuple[int, dict[str, int]]:
     head = service.recorder.max_notification_id() or 0
     return head, {name: head - (view.max_tracking_id(service.name) or 0)
                   for name, view in views.items()}
+
+
+def _last_reconcile(state: Any) -> dict[str, Any] | None:
+    try:
+        with state.pool.connection() as conn:
+            return last_run(conn)
+    except Exception:  # noqa: BLE001 - a detail, never a reason to fail readiness
+        return None
 
 
 def _heartbeats(views: dict[str, Any]) -> dict[str, dict[str, Any]]:

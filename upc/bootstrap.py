@@ -8,6 +8,7 @@ import psycopg
 
 from api import store
 from domain.application import CaseService
+from projections import reconcile as reconcile_runs
 from projections.registry import VIEW_CLASSES, construct_view
 from projections.view import VIEWS_SCHEMA, View
 from upc import append_only, roles
@@ -37,7 +38,7 @@ def check_database(database_url: str) -> None:
 
 
 #: Bump when a migration changes what exists without changing a view's schema_version.
-SCHEMA_REVISION = "2"
+SCHEMA_REVISION = "3"
 
 
 def schema_fingerprint() -> str:
@@ -56,6 +57,7 @@ def migrate(database_url: str, service_url: str | None = None) -> None:
         conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
         try:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{VIEWS_SCHEMA}"')
+            reconcile_runs.create_runs_table(conn)
             env = eventsourcing_env(database_url)
             app = CaseService(env=env)
             recorder = app.recorder

@@ -64,10 +64,13 @@ def _temporal_part(settings: Settings,
 
 
 def _worker(settings: Settings, _: argparse.Namespace) -> int:
+    from upc.reconcile import daily_activity
     from workflows.worker import run_worker
 
-    async def body(client, app, _url, stopping):  # type: ignore[no-untyped-def]
-        await run_worker(client, app, stopping, settings.temporal_task_queue)
+    async def body(client, app, url, stopping):  # type: ignore[no-untyped-def]
+        await run_worker(client, app, stopping, settings.temporal_task_queue,
+                         reconcile_activity=daily_activity(url, settings.temporal_task_queue,
+                                                           app))
 
     return _temporal_part(settings, body)
 
@@ -164,6 +167,35 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def _reconcile(settings: Settings, args: argparse.Namespace) -> int:
+    from upc import bootstrap
+    from upc.demo import embedded_database_url
+    from upc.reconcile import reconcile, table
+    from workflows.temporal import connect
+
+    database_url = settings.database_url
+    if not database_url:  # beside `upc serve` on its embedded servers
+        import os
+
+        from upc.supervisor import master_key_file
+
+        database_url = embedded_database_url(settings.data_dir)
+        if not settings.upc_master_key:
+            os.environ["UPC_MASTER_KEY"] = master_key_file(settings.data_dir)
+    owner = (settings.upc_owner_database_url or database_url) if args.repair else None
+    bootstrap.prepare(database_url, settings.upc_owner_database_url)
+    address = settings.temporal_address or f"127.0.0.1:{settings.upc_temporal_port}"
+
+    async def main() -> int:
+        client = await connect(address, settings.temporal_namespace)
+        result = await reconcile(database_url, client, settings.temporal_task_queue,
+                                 repair_clocks=args.repair, owner_url=owner)
+        print(table(result))
+        return 1 if result.unrepaired else 0
+
+    return asyncio.run(main())
+
+
 def _bench(settings: Settings, args: argparse.Namespace) -> int:
     import importlib.util
     from pathlib import Path
@@ -207,6 +239,9 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
     "bench": ("measure the API against a raw psycopg floor (`upc bench`), the projections "
               "(`upc bench projections`) or the launcher (`upc bench launcher`)", _bench),
     "rebuild": ("drop and rebuild one or all views from the event store", _rebuild),
+    "reconcile": ("compare the event store with the views and with Temporal's clocks; print "
+                  "the drift (exit 1 when any is left); --repair rebuilds views, starts or "
+                  "signals workflows", _reconcile),
     "demo": ("seed a dozen demo cases at every stage (beside `upc serve`)", _demo),
 }
 
@@ -235,6 +270,10 @@ def parser() -> argparse.ArgumentParser:
                            help="projections: cases to seed (default 100000)")
             p.add_argument("--events-per-case", type=int, default=20,
                            help="projections: average events per case (default 20)")
+        if name == "reconcile":
+            p.add_argument("--repair", action="store_true",
+                           help="rebuild drifting views (as the owner) and start or signal "
+                                "missing or wrong clock workflows")
         if name == "rebuild":
             p.add_argument("views", nargs="*", metavar="VIEW",
                            help="case_view, contact_rules, case_timeline (default: all)")

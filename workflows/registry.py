@@ -27,6 +27,7 @@ from workflows.notice.workflows import NoticeWorkflow
 from workflows.ombudsman import activities as ombudsman_activities
 from workflows.ombudsman import routes as ombudsman_routes
 from workflows.ombudsman.workflows import OmbudsmanWorkflow
+from workflows.reconcile_schedule import ReconcileWorkflow
 from workflows.restriction import activities as restriction_activities
 from workflows.restriction import routes as restriction_routes
 from workflows.restriction.workflows import RestrictionWorkflow
@@ -39,7 +40,8 @@ from workflows.warning.workflows import WarningWorkflow
 
 #: Workflow classes the worker registers.
 WORKFLOWS: list[type] = [RestrictionWorkflow, AppealWorkflow, WarningWorkflow, NoticeWorkflow,
-                         SubjectAccessWorkflow, OmbudsmanWorkflow, DisposalWorkflow]
+                         SubjectAccessWorkflow, OmbudsmanWorkflow, DisposalWorkflow,
+                         ReconcileWorkflow]
 
 #: Factories of activity callables, given the case service the activities act through.
 ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] = [
