@@ -169,19 +169,10 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
 
 def _reconcile(settings: Settings, args: argparse.Namespace) -> int:
     from upc import bootstrap
-    from upc.demo import embedded_database_url
     from upc.reconcile import reconcile, table
     from workflows.temporal import connect
 
-    database_url = settings.database_url
-    if not database_url:  # beside `upc serve` on its embedded servers
-        import os
-
-        from upc.supervisor import master_key_file
-
-        database_url = embedded_database_url(settings.data_dir)
-        if not settings.upc_master_key:
-            os.environ["UPC_MASTER_KEY"] = master_key_file(settings.data_dir)
+    database_url = bootstrap.require_database_url(settings)  # or beside `upc serve`
     owner = (settings.upc_owner_database_url or database_url) if args.repair else None
     bootstrap.prepare(database_url, settings.upc_owner_database_url)
     address = settings.temporal_address or f"127.0.0.1:{settings.upc_temporal_port}"
