@@ -69,20 +69,27 @@ def open_case(request: Request, data: Posted,
 # --- recording ----------------------------------------------------------------------------
 
 def _contact_fields(_: list[tuple[str, str]]) -> list[Field]:
-    return [Field("radios", "channel", "How did they get in touch?", options=options(Channel)),
+    return [Field("radios", "channel", "How did they get in touch?", options=options(Channel),
+                  missing="Choose how they got in touch"),
             Field("radios", "direction", "Who got in touch?",
                   options=[("inbound", "The customer contacted us"),
-                           ("outbound", "We contacted the customer")]),
-            Field("moment", "occurred_at", "When was it?", "UK time."),
+                           ("outbound", "We contacted the customer")],
+                  missing="Choose who got in touch"),
+            Field("moment", "occurred_at", "When was it?", "UK time.",
+                  missing="Enter when it was"),
             Field("textarea", "summary", "What was it about?",
-                  "Facts only. Every contact is recorded, restricted or not.")]
+                  "Facts only. Every contact is recorded, restricted or not.",
+                  missing="Enter what the contact was about")]
 
 
 def _incident_fields(_: list[tuple[str, str]]) -> list[Field]:
-    return [Field("radios", "category", "What happened?", options=options(BehaviourCategory)),
-            Field("moment", "occurred_at", "When was it?", "UK time."),
+    return [Field("radios", "category", "What happened?", options=options(BehaviourCategory),
+                  missing="Choose what happened"),
+            Field("moment", "occurred_at", "When was it?", "UK time.",
+                  missing="Enter when it was"),
             Field("textarea", "description", "Describe what happened",
-                  "What was said or done, in the customer's words where you can."),
+                  "What was said or done, in the customer's words where you can.",
+                  missing="Enter what happened"),
             Field("lines", "staff_ids", "Staff involved",
                   "Their user names, one on each line.")]
 
@@ -90,7 +97,8 @@ def _incident_fields(_: list[tuple[str, str]]) -> list[Field]:
 def _vulnerability_fields(_: list[tuple[str, str]]) -> list[Field]:
     return [Field("textarea", "details", "What were you told?",
                   "Health, disability or circumstances that may affect how we respond. "
-                  "Only managers and auditors can read this back, and each read is logged.")]
+                  "Only managers and auditors can read this back, and each read is logged.",
+                  missing="Enter what you were told")]
 
 
 def _support_fields(incidents: list[tuple[str, str]]) -> list[Field]:

@@ -30,12 +30,14 @@ from api.web.pages import (
     moment,
     now_local,
     one,
+    options,
     render,
     run_command,
     validate,
 )
 from api.web.session import Allow, check_csrf
 from domain.actors import Actor
+from domain.vocabulary import Channel
 from projections import queries
 
 Posted = Annotated[dict[str, Any], Depends(check_csrf)]
@@ -51,11 +53,18 @@ class Field:
     label: str
     hint: str | None = None
     options: list[tuple[str, str]] = field(default_factory=list)
+    missing: str | None = None  # the message when it is left unanswered
+
+    def __post_init__(self) -> None:
+        if self.missing is None:
+            verb = "Choose" if self.kind in ("radios", "checkboxes", "evidence", "days") \
+                else "Enter"
+            self.missing = f"{verb} {self.label[:1].lower()}{self.label[1:].rstrip('?')}"
 
 
 TERM_FIELDS = [
     Field("checkboxes", "permitted_channels", "Channels the customer may use",
-          "Leave empty to allow every channel."),
+          "Leave empty to allow every channel.", options(Channel)),
     Field("days", "permitted_days", "Days they may get in touch",
           "Leave empty to allow every day."),
     Field("hours", "permitted_hours", "Hours they may get in touch",
@@ -100,6 +109,17 @@ def terms_body(data: dict[str, list[str]]) -> dict[str, Any]:
     return body
 
 
+def day_month_year(data: dict[str, list[str]], name: str) -> str | None:
+    """GOV.UK's date input (day, month, year fields) as an ISO date for the schema; a
+    date that does not exist is passed on as typed, for the schema to refuse."""
+    day, month, year = (one(data, f"{name}_{p}") for p in ("day", "month", "year"))
+    if not (day or month or year):
+        return None
+    if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{month}-{day}"
+
+
 def form_values(fields: list[Field], data: dict[str, list[str]]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in fields:
@@ -110,6 +130,9 @@ def form_values(fields: list[Field], data: dict[str, list[str]]) -> dict[str, An
         elif f.kind == "hours":
             for end in ("start", "end"):
                 values[f"{f.name}_{end}"] = one(data, f"{f.name}_{end}")
+        elif f.kind == "date":
+            for part in ("day", "month", "year"):
+                values[f"{f.name}_{part}"] = one(data, f"{f.name}_{part}")
         else:
             values[f.name] = one(data, f.name)
     return values
@@ -132,6 +155,8 @@ def request_body(fields: list[Field], data: dict[str, list[str]]) -> dict[str, A
             value = one(data, f.name) == "yes"
         elif f.kind == "moment":
             value = moment(one(data, f.name))
+        elif f.kind == "date":
+            value = day_month_year(data, f.name)
         else:
             value = one(data, f.name) or None
         if value is not None:
@@ -168,6 +193,13 @@ class Spec:
 def evidence_choices(views: dict[str, Any], case_id: UUID) -> list[tuple[str, str]]:
     timeline = queries.case_timeline(views["case_timeline"], case_id, limit=500)["items"]
     return evidence_options(timeline)
+
+
+def missing_of(fields: list[Field]) -> dict[str, str]:
+    out = {}
+    for f in fields:
+        out.update(missing_of(TERM_FIELDS) if f.kind == "terms" else {f.name: f.missing or ""})
+    return out
 
 
 def labels_of(fields: list[Field]) -> dict[str, str]:
@@ -213,7 +245,8 @@ def add_form(router: APIRouter, spec: Spec) -> None:
         fields = spec.fields(evidence_choices(views, path_ids[0]))
         form = Form(form_values(fields, data))
         labels = labels_of(fields)
-        body = validate(spec.model, request_body(fields, data), form, labels)
+        body = validate(spec.model, request_body(fields, data), form, labels,
+                        missing_of(fields))
         recorded = body and run_command(request, actor, form, list(labels), spec.main,
                                         spec.route, *path_ids, body)
         if not recorded:

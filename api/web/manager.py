@@ -50,15 +50,17 @@ REASON_HINT = "Written for the record: the customer can ask to see it."
 
 
 def _evidence(choices: Choices, label: str = EVIDENCE) -> Field:
-    return Field("evidence", "evidence", label, "Choose at least one.", choices)
+    return Field("evidence", "evidence", label, "Choose at least one.", choices,
+                 missing="Choose the incidents or contacts that show it")
 
 
 def _reason(label: str = "Your reasons") -> Field:
-    return Field("textarea", "reason", label, REASON_HINT)
+    return Field("textarea", "reason", label, REASON_HINT, missing="Enter your reasons")
 
 
 def check_fields(_: Choices) -> list[Field]:
-    return [Field("radios", "kind", "Which check?", options=options(CheckKind)),
+    return [Field("radios", "kind", "Which check?", options=options(CheckKind),
+                  missing="Choose which check"),
             Field("textarea", "notes", "What you found",
                   "For a vulnerability assessment this is special-category data."),
             Field("check", "customer_declined", "The customer declined the assessment"),
@@ -78,7 +80,8 @@ def concern_fields(choices: Choices) -> list[Field]:
 def warning_fields(choices: Choices) -> list[Field]:
     return [Field("radios", "kind", "Which warning?",
                   "Only managers can issue a formal warning.",
-                  [("informal", "Informal warning"), ("formal", "Formal warning")]),
+                  [("informal", "Informal warning"), ("formal", "Formal warning")],
+                  missing="Choose which warning"),
             _evidence(choices), _reason(),
             Field("textarea", "behaviour_justification", "Why the behaviour justifies it",
                   "Required when there is an open service failure.")]
@@ -94,7 +97,8 @@ def propose_fields(choices: Choices) -> list[Field]:
 def decide_fields(_: Choices) -> list[Field]:
     return [Field("radios", "outcome", "Your decision",
                   "You cannot decide a restriction you proposed.",
-                  [("approved", "Approve"), ("rejected", "Reject")]), _reason(),
+                  [("approved", "Approve"), ("rejected", "Reject")],
+                  missing="Choose your decision"), _reason(),
             Field("date", "review_date", "Review date (optional)",
                   "Leave empty to keep the proposed review date."),
             Field("textarea", "behaviour_justification", "Why the behaviour justifies it",
@@ -104,12 +108,14 @@ def decide_fields(_: Choices) -> list[Field]:
 def ratify_fields(_: Choices) -> list[Field]:
     return [Field("radios", "outcome", "Your decision",
                   "You cannot ratify a restriction you imposed.",
-                  [("ratified", "Ratify"), ("refused", "Refuse")]), _reason(),
+                  [("ratified", "Ratify"), ("refused", "Refuse")],
+                  missing="Choose your decision"), _reason(),
             Field("date", "review_date", "Review date", "Required to ratify.")]
 
 
 def review_fields(choices: Choices) -> list[Field]:
-    return [Field("radios", "outcome", "Outcome of the review", options=options(ReviewOutcome)),
+    return [Field("radios", "outcome", "Outcome of the review", options=options(ReviewOutcome),
+                  missing="Choose the outcome of the review"),
             _reason(), Field("evidence", "evidence", "Evidence considered (optional)",
                              options=choices),
             Field("date", "next_review_date", "Next review date",
@@ -136,7 +142,7 @@ def appeal_fields(_: Choices) -> list[Field]:
 def appeal_decision_fields(choices: Choices) -> list[Field]:
     return [Field("radios", "outcome", "Your decision",
                   "You cannot decide an appeal about a restriction you took part in.",
-                  options(AppealOutcome)), _reason(),
+                  options(AppealOutcome), missing="Choose your decision"), _reason(),
             Field("evidence", "evidence", "Evidence considered (optional)", options=choices),
             Field("terms", "new_terms", "New terms (if varied)")]
 

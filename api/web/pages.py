@@ -59,10 +59,25 @@ def _when(value: Any) -> str:
         try:
             value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
         except ValueError:
-            return value
+            return _words(value)
     return _words(value)
 
 
+def _details(detail: dict[str, Any]) -> str:
+    """A timeline row's coded facts in words (ids and empty values left out)."""
+    parts = []
+    for key, value in detail.items():
+        if key.endswith("_id") or key == "evidence" or value in (None, "", [], False):
+            continue
+        if isinstance(value, list):
+            text = ", ".join(_words(v) for v in value)
+        else:
+            text = _when(value) if isinstance(value, str) else _words(value)
+        parts.append(f"{_words(key).capitalize()}: {text}")
+    return "; ".join(parts)
+
+
+templates.env.filters["details"] = _details
 templates.env.filters["words"] = _words
 templates.env.filters["when"] = _when
 templates.env.filters["sentence"] = lambda v: _words(v)[:1].upper() + _words(v)[1:]
@@ -192,8 +207,10 @@ MISSING = {"missing", "string_too_short", "list_too_short", "enum", "literal_err
 
 
 def validate(model: type[BaseModel], body: dict[str, Any], form: Form,
-             labels: dict[str, str]) -> Any:
-    """The request body the API route takes, or None with the form's errors set."""
+             labels: dict[str, str], missing: dict[str, str] | None = None) -> Any:
+    """The request body the API route takes, or None with the form's errors set.
+    ``missing``: the message for a question left unanswered (GOV.UK: "Enter ..." or
+    "Choose ...")."""
     try:
         return model.model_validate(body)
     except ValidationError as exc:
@@ -201,8 +218,10 @@ def validate(model: type[BaseModel], body: dict[str, Any], form: Form,
             loc = [str(p) for p in error.get("loc", ())]
             field = next((p for p in loc if p in labels), loc[0] if loc else "form")
             label = labels.get(field, field.replace("_", " "))
-            if error["type"] in MISSING and not error.get("input"):
-                form.error(field, f"Enter or choose {label.lower()}")
+            if error["type"] == "missing" or (error["type"] in MISSING
+                                              and not error.get("input")):
+                form.error(field, (missing or {}).get(field)
+                           or f"Answer the question: {label.rstrip('?')}")
             else:
                 message = str(error.get("msg", "")).removeprefix("Value error, ")
                 form.error(field, f"{label}: {message}")
