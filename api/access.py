@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from fastapi import HTTPException, Request
+from fastapi import routing as fastapi_routing
 from fastapi.routing import APIRoute
 
 from api.auth import CurrentActor
@@ -33,6 +34,8 @@ SETTINGS_READERS = FRONT_LINE | {AUD, ADM}
 # Vulnerability and health details: those who weigh them in a decision, and the auditors.
 # Caseworkers record them and see that they exist and which adjustments apply, not the text.
 SPECIAL_CATEGORY_READERS = frozenset({MGR, SNR, AUD})
+# Who sees a case's customer reference beside its id (in queues and lists): who reads cases.
+CUSTOMER_REF_READERS = CASE_READERS
 
 C = "/api/v1/cases/{case_id}"
 
@@ -143,11 +146,20 @@ def sees_special_category(actor: Actor) -> bool:
     return actor.role in SPECIAL_CATEGORY_READERS
 
 
+def api_routes(routes: Iterable[Any]) -> list[APIRoute]:
+    """Every API route of an app, through included routers (FastAPI 0.16x keeps an included
+    router as one entry of ``app.routes``, not as its routes)."""
+    contexts = getattr(fastapi_routing, "iter_route_contexts", None)
+    flat = [getattr(c, "original_route", c) for c in contexts(list(routes))] if contexts \
+        else list(routes)
+    return [route for route in flat if isinstance(route, APIRoute)]
+
+
 def check_every_route_is_listed(routes: Iterable[Any]) -> None:
     missing = []
     listed = set(ROUTE_ROLES)
-    for route in routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api/v1"):
+    for route in api_routes(routes):
+        if route.path.startswith("/api/v1"):
             for method in route.methods:
                 key = (method, route.path)
                 if key not in ROUTE_ROLES:
@@ -158,14 +170,10 @@ def check_every_route_is_listed(routes: Iterable[Any]) -> None:
                            + ", ".join(sorted(missing)))
 
 
-def describe_roles(routes: Iterable[Any]) -> None:
-    """Put each route's roles into its OpenAPI description (``x-roles``)."""
-    for route in routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api/v1"):
-            method = next(iter(route.methods))
-            roles = ROUTE_ROLES.get((method, route.path), frozenset())
-            extra = dict(route.openapi_extra or {})
-            extra["x-roles"] = sorted(r.value for r in roles)
-            route.openapi_extra = extra
-            note = f"\n\nAllowed roles: {roles_in_words(roles) if roles else 'none'}."
-            route.description = (route.description or "") + note
+def who_may_call(method: str, path: str) -> tuple[list[str], str]:
+    """A route's roles from ``ROUTE_ROLES``, as codes (OpenAPI ``x-roles``) and as a line
+    for its description: the documentation reads the table that enforces them."""
+    roles = sorted(ROUTE_ROLES.get((method.upper(), path), frozenset()), key=list(Role).index)
+    codes = ", ".join(f"`{r.value}`" for r in roles)
+    who = f"{roles_in_words(roles)} ({codes})" if roles else "no one"
+    return [r.value for r in roles], f"**Who may call it:** {who}."

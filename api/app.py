@@ -86,7 +86,6 @@ def create_app(settings: Any, parts: AppParts) -> FastAPI:
         app.include_router(module.router)
     app.include_router(privacy_reads)
     access.check_every_route_is_listed(app.routes)
-    access.describe_roles(app.routes)
     openapi.install(app)
     web.install(app, settings)
     return app

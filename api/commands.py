@@ -92,8 +92,17 @@ def recorded(ctx: CommandContext, case: Case, response: Response, *,
         response.headers["Upc-Position"] = str(position)
     if location:
         response.headers["Location"] = location
-    return Recorded(case_id=case.id, version=case.version, position=position, id=created,
-                    events=events)
+    return Recorded(case_id=case.id, version=case.version, position=position,
+                    id=created or _primary_id(events), events=events)
+
+
+def _primary_id(events: list[RecordedEvent]) -> UUID | None:
+    """What the command created or acted on: the first id its first event names (the new
+    concern, warning, appeal...; the restriction decided, the contact triaged...)."""
+    for event in events:
+        for value in event.ids.values():
+            return value
+    return None
 
 
 def _events_of_command(service: CaseService, case: Case, command_id: str) -> list[RecordedEvent]:

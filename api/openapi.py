@@ -4,7 +4,9 @@
   ``components.securitySchemes`` and in every operation's ``security``, so "Authorize" in
   ``/docs`` sends the token.
 - Every ``/api/v1`` operation lists the problem responses (``application/problem+json``) it
-  can answer with.
+  can answer with, one per status, naming each problem type (``api.problems``, derived from
+  the code) and listing them all in ``x-problem-types``; its description says who may call
+  it (``api.access``).
 - The documentation pages load Swagger UI and ReDoc from files vendored in this package
   (``api/static/docs``, with their licences); their Content-Security-Policy lets the browser
   fetch nothing from anywhere else, so they work on an intranet or behind a strict proxy.
@@ -21,12 +23,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.errors import TITLES
+from api.access import api_routes, who_may_call
+from api.problems import openapi_responses, route_problems
 
-PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-# Statuses any /api/v1 operation may answer with a problem; 5xx beyond 503 is never planned.
-API_PROBLEMS = (400, 401, 403, 404, 409, 410, 412, 413, 422, 503)
-WRITE_ONLY = (409, 410, 412, 413)
 SECURITY_SCHEME = "bearer"
 
 ASSETS = Path(__file__).parent / "static" / "docs"
@@ -61,6 +60,8 @@ def install(app: FastAPI) -> None:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, summary=app.summary,
                              description=app.description, routes=app.routes)
+        problems = {(method.lower(), route.path): route_problems(route)
+                    for route in api_routes(app.routes) for method in route.methods}
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["Problem"] = Problem.model_json_schema()
         for name in ("HTTPValidationError", "ValidationError"):
@@ -73,12 +74,12 @@ def install(app: FastAPI) -> None:
                 if not path.startswith("/api/"):
                     operation["security"] = []  # health checks need no token
                     continue
-                for status in API_PROBLEMS:
-                    if method == "get" and status in WRITE_ONLY:
-                        continue
-                    responses.setdefault(str(status), {
-                        "description": TITLES[status],
-                        "content": {"application/problem+json": {"schema": PROBLEM_REF}}})
+                operation["x-roles"], line = who_may_call(method, path)
+                description = operation.get("description", "")
+                operation["description"] = f"{description}\n\n{line}".lstrip()
+                found = problems.get((method, path), [])
+                responses.update(openapi_responses(found))
+                operation["x-problem-types"] = [p.as_openapi() for p in found]
         schema["components"]["securitySchemes"] = {SECURITY_SCHEME: {
             "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
             "description": "A JWT: `upc token --user NAME --role ROLE` in embedded mode, "

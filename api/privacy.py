@@ -60,6 +60,9 @@ def special_category_reads(pool: ConnectionPool, case_id: UUID) -> list[dict[str
 def export(case_id: UUID, request: Request, actor: CurrentActor, service: Service, pool: Pool,
            format: Annotated[Literal["json", "html"] | None, Query(
                description="html for a readable page; default: by Accept")] = None) -> Any:
+    """Everything held about the customer (JSON, or an HTML page with `?format=html` or
+    `Accept: text/html`), other people's details redacted; the export is logged as a
+    special-category read before it is shown."""
     case = service.get_case(case_id)  # 404 when there is no such case
     events = list(service.events.get(case_id))
     # Written before anything is shown: if the read cannot be logged, it is not shown.
@@ -78,6 +81,8 @@ def export(case_id: UUID, request: Request, actor: CurrentActor, service: Servic
             summary="What keeps this case from disposal: complaints, Ombudsman, requests, "
                     "litigation")
 def case_legal_holds(case_id: UUID, service: Service) -> dict[str, Any]:
+    """What keeps this case from disposal: open complaints, Ombudsman matters,
+    subject access requests and litigation holds, and its retention date."""
     case = service.get_case(case_id)
     return {"case_id": case_id, "status": case.status, "retain_until": case.retain_until,
             "disposed_at": case.disposed_at,
@@ -104,6 +109,8 @@ def subject_access_queue(service: Service, views: Views, min_position: MinPositi
 @router.get("/privacy/retention", response_model=dict[str, Any],
             summary="Closed cases past their retention date: disposable, or held and why")
 def retention(service: Service, as_of: date | None = None) -> dict[str, Any]:
+    """Closed cases past their retention date on `as_of` (default today): those that can be
+    disposed of (`POST .../disposal`) and those a legal hold keeps, with the holds."""
     today = as_of or uk_date(service.clock())
     items = [{"case_id": case.id, "retain_until": case.retain_until,
               "disposable": disposable(case, today),

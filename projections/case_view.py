@@ -226,8 +226,9 @@ def case_row(s: cf.State) -> dict[str, Any]:
         "setting_overrides": sorted(s["overrides"]),
     }
     return {
-        "case_id": s["case_id"], "customer_ref": s["customer_ref"], "status": s["status"],
-        "stage": cf.stage(s), "version": s["version"], "opened_at": s["opened_at"],
+        "case_id": s["case_id"], "customer_ref": s["customer_ref"],
+        "status": cf.case_status(s).value, "stage": cf.stage(s).value,
+        "version": s["version"], "opened_at": s["opened_at"],
         "opened_by": s["opened_by"], "owner": s.get("owner") or s["opened_by"],
         "contacts_total": s["contacts_total"], "last_contact_at": s["last_contact_at"],
         "updated_at": s["updated_at"],
@@ -252,8 +253,10 @@ class CaseView(View):
     topics = (*case_event_topics(), *SETTINGS_TOPICS)
     # 1: the first slice (case_view only); 2: child tables; 3: subject access, Ombudsman
     # matters, appeal reminders and closed appeal windows; 4: contacts' triage due date;
-    # 5: a review's behaviour justification counts (case_decision.justification_recorded)
-    schema_version = 5
+    # 5: a review's behaviour justification counts (case_decision.justification_recorded);
+    # 6: ``status`` is open/closed (was the aggregate's concern_open/closed), ``stage`` the
+    # lifecycle
+    schema_version = 6
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,27 @@ log = logging.getLogger("upc.projections.case_fold")
 
 IN_FORCE = ("active", "awaiting_ratification")
 OPEN_APPEAL = ("lodged", "late_awaiting_decision")
+
+
+class CaseStatus(StrEnum):
+    """The case view's ``status``: whether the case takes new records at all."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Stage(StrEnum):
+    """The case view's ``stage``: where the case is in the policy's lifecycle, the most
+    serious first (a restriction awaiting ratification outranks an active one)."""
+
+    OPEN = "open"  # opened, nothing raised yet
+    CONCERN_RAISED = "concern_raised"
+    INFORMAL_WARNING = "informal_warning"
+    FORMAL_WARNING = "formal_warning"
+    RESTRICTION_PROPOSED = "restriction_proposed"
+    IMMEDIATE_RESTRICTION = "immediate_restriction"  # imposed, awaiting ratification
+    RESTRICTED = "restricted"  # a restriction in force
+    CLOSED = "closed"
 #: Terms fields that are reasons, not terms: never copied into a view.
 TERMS_NOT_SHOWN = ("scope_justification",)
 
@@ -104,23 +126,27 @@ def vulnerability_assessment(s: State) -> str:
     return "declined" if check["declined"] else "current"
 
 
-def stage(s: State) -> str:
-    """Where the case is in the policy's lifecycle (a finer ``status`` for lists)."""
+def stage(s: State) -> Stage:
+    """Where the case is in the policy's lifecycle (``Stage``)."""
     if s["status"] == "closed":
-        return "closed"
+        return Stage.CLOSED
     statuses = {r["status"] for r in s["restrictions"].values()}
     if "awaiting_ratification" in statuses:
-        return "immediate_restriction"
+        return Stage.IMMEDIATE_RESTRICTION
     if "active" in statuses:
-        return "restricted"
+        return Stage.RESTRICTED
     if "proposed" in statuses:
-        return "restriction_proposed"
+        return Stage.RESTRICTION_PROPOSED
     live = {w["kind"] for w in s["warnings"].values() if not w["lapsed"]}
     if "formal" in live:
-        return "formal_warning"
+        return Stage.FORMAL_WARNING
     if "informal" in live:
-        return "informal_warning"
-    return "concern_raised" if s["concerns"] else "open"
+        return Stage.INFORMAL_WARNING
+    return Stage.CONCERN_RAISED if s["concerns"] else Stage.OPEN
+
+
+def case_status(s: State) -> CaseStatus:
+    return CaseStatus.CLOSED if s["status"] == "closed" else CaseStatus.OPEN
 
 
 def current_restriction(s: State) -> tuple[str, dict[str, Any]] | None:

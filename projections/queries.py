@@ -120,16 +120,18 @@ def case_id_for_customer(case_view: View, customer_ref: str) -> UUID | None:
 
 def list_cases(case_view: View, *, status: str | None = None, stage: str | None = None,
                owner: str | None = None, restricted: bool | None = None,
+               case_id: UUID | None = None,
                review_due_by: date | None = None, due_by: date | None = None,
                cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page:
-    """Cases filtered by status (``concern_open``/``closed``), stage (``restricted``,
-    ``immediate_restriction``, ``formal_warning``, ...), owner, restricted, next review on or
-    before ``review_due_by``, or anything due (review, ratification, appeal decision, notice)
-    on or before ``due_by``. Ordered by the date filtered on, else by case id."""
+    """Cases filtered by status (``open``/``closed``), stage (``restricted``,
+    ``immediate_restriction``, ``formal_warning``, ...: ``case_fold.Stage``), owner,
+    restricted, case id, next review on or before ``review_due_by``, or anything due (review,
+    ratification, appeal decision, notice) on or before ``due_by``. Ordered by the date
+    filtered on, else by case id."""
     where: list[str] = []
     params: list[Any] = []
     for column, value in (("status", status), ("stage", stage), ("owner", owner),
-                          ("restricted", restricted)):
+                          ("restricted", restricted), ("case_id", case_id)):
         if value is not None:
             where.append(f"v.{column} = %s")
             params.append(value)
@@ -180,41 +182,52 @@ def _queue(case_view: View, which: str, day: date, where: list[str], params: lis
            cursor: str | None, limit: int) -> Page:
     select, order, tables = QUEUES[which]
     return _page(case_view, select.replace("%(day)s", "%s"), where,
-                 [day] * select.count("%(day)s") + params, order, cursor, limit, tables)
+                 [day] * select.count("%(day)s") + params, order, cursor, limit,
+                 {**tables, "v": "case_view"})
 
 
+# Every queue row carries its case's customer reference and owner (``v``, the case's row).
 QUEUES: dict[str, tuple[str, list[str], dict[str, str]]] = {
     "reviews": (
-        "SELECT r.case_id, r.restriction_id, r.review_date, r.review_overdue_on,"
+        "SELECT r.case_id, v.customer_ref, v.owner, r.restriction_id, r.review_date,"
+        " r.review_overdue_on,"
         " (r.review_overdue OR r.review_overdue_on < %(day)s) AS overdue, r.immediate"
-        " FROM {r} r", ["r.review_date", "r.restriction_id"], {"r": "case_restriction"}),
+        " FROM {r} r JOIN {v} v ON v.case_id = r.case_id",
+        ["r.review_date", "r.restriction_id"], {"r": "case_restriction"}),
     "appeals": (
-        "SELECT a.case_id, a.appeal_id, a.restriction_id, a.status, a.late, a.received_at,"
+        "SELECT a.case_id, v.customer_ref, v.owner, a.appeal_id, a.restriction_id, a.status,"
+        " a.late, a.received_at,"
         " (%(day)s - (a.received_at AT TIME ZONE 'Europe/London')::date) AS age_days,"
         " a.decision_due_on, (a.overdue OR a.decision_due_on < %(day)s) AS overdue,"
-        " a.reminded FROM {a} a", ["a.received_at", "a.appeal_id"], {"a": "case_appeal"}),
+        " a.reminded FROM {a} a JOIN {v} v ON v.case_id = a.case_id",
+        ["a.received_at", "a.appeal_id"], {"a": "case_appeal"}),
     "ratifications": (
-        "SELECT r.case_id, r.restriction_id, r.proposed_at AS imposed_at,"
-        " r.ratification_due_on,"
+        "SELECT r.case_id, v.customer_ref, v.owner, r.restriction_id,"
+        " r.proposed_at AS imposed_at, r.ratification_due_on,"
         " (r.ratification_overdue OR r.ratification_due_on < %(day)s) AS overdue"
-        " FROM {r} r", ["r.ratification_due_on", "r.restriction_id"],
-        {"r": "case_restriction"}),
+        " FROM {r} r JOIN {v} v ON v.case_id = r.case_id",
+        ["r.ratification_due_on", "r.restriction_id"], {"r": "case_restriction"}),
     "triage": (
-        "SELECT c.case_id, c.contact_id, c.version, c.occurred_at, c.recorded_at,"
-        " c.channel, c.direction,"
+        "SELECT c.case_id, v.customer_ref, v.owner, c.contact_id, c.version, c.occurred_at,"
+        " c.recorded_at, c.channel, c.direction,"
         " (%(day)s - (c.recorded_at AT TIME ZONE 'Europe/London')::date) AS age_days"
-        " FROM {c} c", ["c.recorded_at", "c.contact_id"], {"c": "case_contact"}),
+        " FROM {c} c JOIN {v} v ON v.case_id = c.case_id",
+        ["c.recorded_at", "c.contact_id"], {"c": "case_contact"}),
     "notices": (
-        "SELECT n.case_id, n.notice_id, n.kind, n.about, n.owed_since, n.due_on,"
-        " (n.overdue OR n.due_on < %(day)s) AS overdue FROM {n} n",
+        "SELECT n.case_id, v.customer_ref, v.owner, n.notice_id, n.kind, n.about,"
+        " n.owed_since, n.due_on, (n.overdue OR n.due_on < %(day)s) AS overdue"
+        " FROM {n} n JOIN {v} v ON v.case_id = n.case_id",
         ["n.due_on", "n.notice_id"], {"n": "case_notice"}),
     "subject_access": (
-        "SELECT s.case_id, s.request_id, s.received_at, s.due_on, s.extended,"
-        " (s.due_on - %(day)s) AS days_left, (s.overdue OR s.due_on < %(day)s) AS overdue"
-        " FROM {s} s", ["s.due_on", "s.request_id"], {"s": "case_subject_access"}),
+        "SELECT s.case_id, v.customer_ref, v.owner, s.request_id, s.received_at, s.due_on,"
+        " s.extended, (s.due_on - %(day)s) AS days_left,"
+        " (s.overdue OR s.due_on < %(day)s) AS overdue"
+        " FROM {s} s JOIN {v} v ON v.case_id = s.case_id",
+        ["s.due_on", "s.request_id"], {"s": "case_subject_access"}),
     "ombudsman": (
-        "SELECT o.case_id, o.matter_id, o.stage, o.contacted_at, o.due_on,"
-        " (o.due_on - %(day)s) AS days_left, o.overdue AS escalated FROM {o} o",
+        "SELECT o.case_id, v.customer_ref, v.owner, o.matter_id, o.stage, o.contacted_at,"
+        " o.due_on, (o.due_on - %(day)s) AS days_left, o.overdue AS escalated"
+        " FROM {o} o JOIN {v} v ON v.case_id = o.case_id",
         ["o.due_on", "o.matter_id"], {"o": "case_ombudsman"}),
 }
 

@@ -32,6 +32,9 @@ router = guarded_router("concern, warnings and checks")
              summary="Raise a concern, referencing recorded incidents or contacts")
 def raise_concern(case_id: UUID, body: RaiseConcern, ctx: Command,
                   response: Response) -> Recorded:
+    """Raise a concern about the customer's behaviour, referencing recorded
+    incidents or contacts (`evidence`: their ids). Nothing formal can happen on a case without a
+    concern."""
     case = ctx.run(lambda **o: ctx.service.raise_concern(
         case_id, ctx.actor, evidence=[str(e) for e in body.evidence], reason=body.reason,
         categories=[c.value for c in body.categories], occurred_at=body.occurred_at, **o))
@@ -42,6 +45,9 @@ def raise_concern(case_id: UUID, body: RaiseConcern, ctx: Command,
              summary="Give an informal warning, or issue a formal one (managers)")
 def give_warning(case_id: UUID, body: GiveWarning, ctx: Command,
                  response: Response) -> Recorded:
+    """Give an informal warning (front line) or issue a formal one (managers), with
+    its evidence and reason; it owes the customer a notice (`notices_unsent` queue). A formal
+    warning needs every pre-decision check recorded first."""
     if body.kind is WarningKind.FORMAL:
         require(ctx.actor, MANAGEMENT, "issue a formal warning")
     case = ctx.run(lambda **o: ctx.service.give_warning(
@@ -55,6 +61,9 @@ def give_warning(case_id: UUID, body: GiveWarning, ctx: Command,
              summary="Record vulnerability or health information (special category)")
 def record_vulnerability(case_id: UUID, body: RecordVulnerability, ctx: Command,
                          response: Response) -> Recorded:
+    """Record vulnerability or health information the customer or others
+    gave (special category: sealed, shown only to managers and auditors). It makes an earlier
+    vulnerability assessment stale."""
     case = ctx.run(lambda **o: ctx.service.record_vulnerability_info(
         case_id, ctx.actor, details=body.details, occurred_at=body.occurred_at, **o))
     return recorded(ctx, case, response)
@@ -64,6 +73,9 @@ def record_vulnerability(case_id: UUID, body: RecordVulnerability, ctx: Command,
             summary="Vulnerability information and assessments (details: managers, auditors)")
 def read_assessments(case_id: UUID, actor: CurrentActor, service: Service,
                      pool: Pool) -> Assessments:
+    """The vulnerability information and assessments recorded on the case. The
+    details are shown to managers, senior managers and auditors only (each read is logged); others
+    see that they exist, when, and which adjustments apply."""
     service.get_case(case_id)  # 404 when there is no such case
     shown = sees_special_category(actor)
     records = []
@@ -92,6 +104,10 @@ def read_assessments(case_id: UUID, actor: CurrentActor, service: Service,
              summary="Record a pre-decision check")
 def record_check(case_id: UUID, body: RecordCheck, ctx: Command,
                  response: Response) -> Recorded:
+    """Record a pre-decision check: `vulnerability_assessment` (with the
+    adjustments the customer needs, or that they declined), `legitimate_issue`,
+    `complaint_handling` and `other_agency`. All four are needed before a formal warning or a
+    restriction; new vulnerability information makes the assessment stale."""
     case = ctx.run(lambda **o: ctx.service.record_check(
         case_id, ctx.actor, kind=body.kind.value, notes=body.notes,
         customer_declined=body.customer_declined,
@@ -105,6 +121,8 @@ def record_check(case_id: UUID, body: RecordCheck, ctx: Command,
              summary="Record that the legitimate issue behind the contact was fixed")
 def resolve_legitimate_issue(case_id: UUID, body: ResolveLegitimateIssue, ctx: Command,
                              response: Response) -> Recorded:
+    """Record that the legitimate issue (service failure) found by the
+    check was fixed, so a decision no longer needs a behaviour justification."""
     case = ctx.run(lambda **o: ctx.service.resolve_legitimate_issue(
         case_id, ctx.actor, reason=body.reason, evidence=[str(e) for e in body.evidence],
         occurred_at=body.occurred_at, **o))

@@ -19,6 +19,8 @@ SAR = f"{CASE}/subject-access-requests/{{request_id}}"
              summary="Extend a complex subject access request (by up to two months)")
 def extend_subject_access(case_id: UUID, request_id: UUID, body: ExtendSubjectAccess,
                           ctx: Command, response: Response) -> Recorded:
+    """Extend a complex subject access request by up to two months, with
+    a reason (once)."""
     case = ctx.run(lambda **o: ctx.service.extend_subject_access(
         case_id, ctx.actor, request_id=request_id, reason=body.reason,
         occurred_at=body.occurred_at, **o))
@@ -29,6 +31,7 @@ def extend_subject_access(case_id: UUID, request_id: UUID, body: ExtendSubjectAc
              summary="Record that a subject access request was answered")
 def fulfil_subject_access(case_id: UUID, request_id: UUID, body: EmptyCommand, ctx: Command,
                           response: Response) -> Recorded:
+    """Record that a subject access request was answered."""
     case = ctx.run(lambda **o: ctx.service.fulfil_subject_access(
         case_id, ctx.actor, request_id=request_id, occurred_at=body.occurred_at, **o))
     return recorded(ctx, case, response)
@@ -38,6 +41,8 @@ def fulfil_subject_access(case_id: UUID, request_id: UUID, body: EmptyCommand, c
              summary="Record that a complaint about a restriction was resolved")
 def resolve_complaint(case_id: UUID, complaint_id: UUID, body: EmptyCommand, ctx: Command,
                       response: Response) -> Recorded:
+    """Record that a complaint about a restriction was resolved (it stops
+    being a legal hold)."""
     case = ctx.run(lambda **o: ctx.service.resolve_restriction_complaint(
         case_id, ctx.actor, complaint_id=complaint_id, occurred_at=body.occurred_at, **o))
     return recorded(ctx, case, response)
@@ -47,6 +52,8 @@ def resolve_complaint(case_id: UUID, complaint_id: UUID, body: EmptyCommand, ctx
              summary="Record that an Ombudsman matter is closed")
 def close_ombudsman_matter(case_id: UUID, matter_id: UUID, body: EmptyCommand, ctx: Command,
                            response: Response) -> Recorded:
+    """Record that an Ombudsman matter is closed (it stops being a legal
+    hold)."""
     case = ctx.run(lambda **o: ctx.service.close_ombudsman_matter(
         case_id, ctx.actor, matter_id=matter_id, occurred_at=body.occurred_at, **o))
     return recorded(ctx, case, response)
@@ -56,6 +63,8 @@ def close_ombudsman_matter(case_id: UUID, matter_id: UUID, body: EmptyCommand, c
              summary="Place a litigation hold (keeps the case past retention)")
 def place_legal_hold(case_id: UUID, body: LegalHoldReason, ctx: Command,
                      response: Response) -> Recorded:
+    """Place a litigation hold, with a reason: the case is kept past its
+    retention date until the hold is released."""
     case = ctx.run(lambda **o: ctx.service.place_legal_hold(
         case_id, ctx.actor, reason=body.reason, occurred_at=body.occurred_at, **o))
     return recorded(ctx, case, response)
@@ -65,6 +74,7 @@ def place_legal_hold(case_id: UUID, body: LegalHoldReason, ctx: Command,
              summary="Release a litigation hold")
 def release_legal_hold(case_id: UUID, hold_id: UUID, body: LegalHoldReason, ctx: Command,
                        response: Response) -> Recorded:
+    """Release a litigation hold, with a reason."""
     case = ctx.run(lambda **o: ctx.service.release_legal_hold(
         case_id, ctx.actor, hold_id=hold_id, reason=body.reason,
         occurred_at=body.occurred_at, **o))
@@ -75,6 +85,9 @@ def release_legal_hold(case_id: UUID, hold_id: UUID, body: LegalHoldReason, ctx:
              summary="Erase a person's personal data: their key is destroyed")
 def erase_person(case_id: UUID, body: ErasePerson, ctx: Command,
                  response: Response) -> Recorded:
+    """Erase a person's personal data (the customer, or a representative): their
+    key is destroyed, so every view, export and report shows `[erased]` for their details while
+    the rest of the history stays. Refused while a legal hold applies."""
     case = ctx.run(lambda **o: ctx.service.erase_person(
         case_id, ctx.actor, person=body.person.value, representative_id=body.representative_id,
         ground=body.ground.value, occurred_at=body.occurred_at, **o))
@@ -85,6 +98,8 @@ def erase_person(case_id: UUID, body: ErasePerson, ctx: Command,
              summary="Dispose of a closed case past its retention date (no legal hold)")
 def dispose_case(case_id: UUID, body: EmptyCommand, ctx: Command,
                  response: Response) -> Recorded:
+    """Dispose of a closed case past its retention date: every person's key on it
+    is destroyed. Refused while a legal hold applies."""
     case = ctx.run(lambda **o: ctx.service.dispose_case(
         case_id, ctx.actor, occurred_at=body.occurred_at, **o))
     return recorded(ctx, case, response)

@@ -59,7 +59,7 @@ def test_open_record_and_read_from_the_projection(client: TestClient) -> None:
     assert view.status_code == 200, view.text
     body = view.json()
     assert body["customer_ref"] == "T-1001"
-    assert body["status"] == "concern_open"
+    assert body["status"] == "open" and body["stage"] == "open"
     assert body["contacts_total"] == 1
     assert view.headers["ETag"] == f'"{version}"'
 

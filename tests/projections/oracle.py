@@ -22,7 +22,8 @@ def expected_case(case: Any) -> dict[str, Any]:
     current = max(in_force, key=lambda r: r.proposed_at, default=None)
     contacts = [c.occurred_at for c in case.contacts.values()]
     return {
-        "version": case.version, "status": case.status, "customer_ref": case.customer_ref,
+        "version": case.version,
+        "status": "closed" if case.status == "closed" else "open", "customer_ref": case.customer_ref,
         "contacts_total": len(case.contacts),
         "last_contact_at": max(contacts) if contacts else None,
         "restricted": bool(in_force),
