@@ -29,6 +29,7 @@ from domain.errors import CaseAlreadyOpen, ConcurrentModification, NotFound
 from domain.personal import InMemoryKeyStore, KeyStore, PersonalDataTranscoding
 from domain.service.clocks import ClockCommands
 from domain.service.decisions import DecisionCommands
+from domain.service.notices import NoticeCommands
 from domain.service.privacy import PrivacyCommands
 from domain.settings import SETTINGS_ID, PolicySettings, PolicyValues
 
@@ -50,7 +51,8 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class CaseService(DecisionCommands, PrivacyCommands, ClockCommands, Application[UUID]):
+class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockCommands,
+                  Application[UUID]):
     name = "upc"
     retries_on_conflict = 3
 

@@ -102,6 +102,16 @@ class Notice:
     sent_at: datetime | None = None
     format: str | None = None
     overdue: bool = False
+    channel: str | None = None  # how it was sent: email, post, recorded
+    email_requested: datetime | None = None  # when a caseworker last asked for an email
+    email_started: str | None = None  # the Message-ID once the email started to go
+    email_failed: str | None = None  # the code of the last failed attempt
+
+    @property
+    def email_pending(self) -> bool:
+        """An email was asked for and has neither gone nor failed since."""
+        return (self.sent_at is None and self.email_requested is not None
+                and self.email_failed is None)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from domain.calendar import Period, WorkingCalendar
 from domain.errors import InvalidSetting, UnknownCode
 from domain.permissions import ADMIN, require_role
 from domain.rules import require_reason
-from domain.vocabulary import Nation, OverdueReviewAction
+from domain.vocabulary import Nation, NoticeLanguage, OverdueReviewAction
 
 SETTINGS_ID: UUID = uuid5(NAMESPACE_URL, "urn:upc:policy-settings")
 
@@ -43,6 +43,7 @@ class Setting(StrEnum):
     CONTACT_TRIAGE_PERIOD = "contact_triage_period"
     OVERDUE_REVIEW_ACTION = "overdue_review_action"
     NATION = "nation"
+    NOTICE_LANGUAGE = "notice_language"
 
 
 _SETTING_NAMES = frozenset(s.value for s in Setting)
@@ -67,6 +68,9 @@ SEED: Mapping[Setting, str] = {
     Setting.CONTACT_TRIAGE_PERIOD: "2 working_days",
     Setting.OVERDUE_REVIEW_ACTION: OverdueReviewAction.ESCALATE.value,
     Setting.NATION: Nation.ENGLAND_AND_WALES.value,
+    # The language of the letters: English; a case sets Welsh ("cy") for a customer who
+    # chose it (with the reason, e.g. "asked for Welsh by phone on 3 March").
+    Setting.NOTICE_LANGUAGE: NoticeLanguage.ENGLISH.value,
 }
 
 
@@ -81,6 +85,8 @@ def parse_setting(name: str, value: str) -> tuple[Setting, str]:
             return setting, OverdueReviewAction(value).value
         if setting is Setting.NATION:
             return setting, Nation(value).value
+        if setting is Setting.NOTICE_LANGUAGE:
+            return setting, NoticeLanguage(value).value
     except ValueError:
         raise InvalidSetting(f"'{value}' is not a valid value for {name}") from None
     period = Period.parse(value)
@@ -99,6 +105,10 @@ class PolicyValues:
     @property
     def overdue_review_action(self) -> OverdueReviewAction:
         return OverdueReviewAction(self.values[Setting.OVERDUE_REVIEW_ACTION])
+
+    @property
+    def notice_language(self) -> NoticeLanguage:
+        return NoticeLanguage(self.values.get(Setting.NOTICE_LANGUAGE, NoticeLanguage.ENGLISH))
 
     @property
     def calendar(self) -> WorkingCalendar:

@@ -114,6 +114,19 @@ class NoticeFormat(StrEnum):
     VIA_ADVOCATE = "via_advocate"
 
 
+class NoticeChannel(StrEnum):
+    EMAIL = "email"
+    POST = "post"  # printed and posted by a caseworker
+    RECORDED = "recorded"  # recorded as sent; no letter produced by the service
+
+
+class NoticeLanguage(StrEnum):
+    """The language of the customer's letters (a setting: organisation default, per case)."""
+
+    ENGLISH = "en"
+    WELSH = "cy"
+
+
 class SupportResponse(StrEnum):
     OFFERED = "offered"
     ACCEPTED = "accepted"

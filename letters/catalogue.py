@@ -7,16 +7,12 @@ and ``tests/letters`` checks that the Welsh catalogue covers every sentence of e
 
 from __future__ import annotations
 
-from enum import StrEnum
 from functools import cache
 from importlib import resources
 
 import yaml
 
-
-class Language(StrEnum):
-    ENGLISH = "en"
-    WELSH = "cy"
+from domain.vocabulary import NoticeLanguage as Language
 
 
 @cache

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
+from domain.vocabulary import NoticeLanguage as Language
+
 
 def blocks(text: str) -> list[tuple[str, str | list[str]]]:
     """(kind, content) for each block: h1, h2, p (lines kept), ul (items)."""
@@ -57,3 +59,22 @@ def to_html_body(text: str) -> str:
             assert isinstance(content, str)
             out.append(f"<{kind}>{escape(content)}</{kind}>")
     return "\n".join(out)
+
+
+STYLES = {
+    "standard": "font-size: 11pt; line-height: 1.4;",
+    "large_print": "font-size: 18pt; line-height: 1.5; font-weight: 500;",
+    "easy_read": "font-size: 16pt; line-height: 1.6;",
+}
+
+
+def letter_html(text: str, notice_format: str, language: Language | str) -> str:
+    style = STYLES.get(notice_format, STYLES["standard"])
+    body = to_html_body(text)
+    title = text.split("\n", 1)[0].removeprefix("# ")
+    return (f'<!DOCTYPE html>\n<html lang="{Language(language).value}"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title><style>@page {{ size: A4; margin: 2cm; }} "
+            f"body {{ font-family: 'DejaVu Sans', Arial, sans-serif; {style} color: #0b0c0c; }} "
+            "h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.2em; } "
+            "li { margin-bottom: 0.3em; }</style></head>"
+            f'<body class="notice {escape(notice_format)}">\n{body}\n</body></html>\n')

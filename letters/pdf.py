@@ -6,7 +6,7 @@ from __future__ import annotations
 import weasyprint
 
 from letters.catalogue import Language
-from letters.render import letter_html
+from letters.layout import letter_html
 
 
 def pdf_of(text: str, notice_format: str, language: Language | str) -> bytes:

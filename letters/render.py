@@ -18,10 +18,12 @@ import jinja2
 from domain.errors import NoticeAppealDeadlineMissing, NoticeReviewDateMissing
 from domain.notice_content import NoticeContent
 from domain.notice_rules import check_content, check_text
+from domain.notices import text_sha256
 from domain.vocabulary import NoticeFormat
 from letters import words
 from letters.catalogue import Language, translator
-from letters.layout import to_html_body, to_plain
+from letters.layout import letter_html, to_plain
+from letters.pdf import pdf_of
 
 #: Bumped by hand when the letters change meaning; the digest of the templates and catalogues
 #: is added, so any edit to a template gives a new recorded version.
@@ -89,13 +91,7 @@ class RenderedNotice:
         return letter_html(self.text, self.notice_format, self.language)
 
     def pdf(self) -> bytes:
-        from letters.pdf import pdf_of
-
         return pdf_of(self.text, self.notice_format, self.language)
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def render_notice(content: NoticeContent, *, language: Language | str = Language.ENGLISH,
@@ -127,24 +123,3 @@ def _signed_by(content: NoticeContent, gettext: Any) -> str:
     if content.decided_by_role == "system":
         return str(role)
     return f"{content.decided_by}, {role}"
-
-
-STYLES = {
-    "standard": "font-size: 11pt; line-height: 1.4;",
-    "large_print": "font-size: 18pt; line-height: 1.5; font-weight: 500;",
-    "easy_read": "font-size: 16pt; line-height: 1.6;",
-}
-
-
-def letter_html(text: str, notice_format: str, language: Language | str) -> str:
-    style = STYLES.get(notice_format, STYLES["standard"])
-    body = to_html_body(text)
-    title = text.split("\n", 1)[0].removeprefix("# ")
-    from html import escape
-
-    return (f'<!DOCTYPE html>\n<html lang="{Language(language).value}"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><style>@page {{ size: A4; margin: 2cm; }} "
-            f"body {{ font-family: 'DejaVu Sans', Arial, sans-serif; {style} color: #0b0c0c; }} "
-            "h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.2em; } "
-            "li { margin-bottom: 0.3em; }</style></head>"
-            f'<body class="notice {escape(notice_format)}">\n{body}\n</body></html>\n')

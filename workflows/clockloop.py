@@ -9,7 +9,7 @@ activity, timer and signal, so the workflow continues as new before it grows lar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -47,8 +47,11 @@ class ClockWorkflow:
         return self.last_schedule
 
     async def keep(self, advance: Callable[..., Any], clock: Any,
-                   history_limit: int = 2000) -> Schedule:
-        """Run the clock until the case says it is over; continue as new when long."""
+                   history_limit: int = 2000,
+                   step: Callable[[Schedule], Awaitable[bool]] | None = None) -> Schedule:
+        """Run the clock until the case says it is over; continue as new when long.
+        ``step`` runs after each advance; when it did something, the case is read again at
+        once instead of waiting."""
         while True:
             self.pending_change = False  # a change during the activity means: read again
             self.last_schedule = await workflow.execute_activity_method(
@@ -56,6 +59,8 @@ class ClockWorkflow:
                 retry_policy=ACTIVITY_RETRY)
             if self.last_schedule.closed:
                 return self.last_schedule
+            if step is not None and await step(self.last_schedule):
+                continue
             await self._wait()
             info = workflow.info()
             if (info.is_continue_as_new_suggested()

@@ -59,6 +59,7 @@ class StartWorkflow:
     arg: Any
     case_id: UUID
     kind: str
+    reuse_closed: bool = False  # start a new run when the last one has ended
 
     @property
     def target(self) -> str:
@@ -81,7 +82,8 @@ class StartWorkflow:
         return await context.client.start_workflow(
             self.workflow, self.arg, id=self.workflow_id, task_queue=context.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_reuse_policy=(WorkflowIDReusePolicy.ALLOW_DUPLICATE if self.reuse_closed
+                             else WorkflowIDReusePolicy.REJECT_DUPLICATE),
             search_attributes=(search_attributes(self.case_id, self.kind)
                                if context.search_attributes else None))
 

@@ -22,6 +22,7 @@ from workflows.launch import (
     event_ref,
 )
 from workflows.notice import activities as notice_activities
+from workflows.notice import email as notice_email
 from workflows.notice import routes as notice_routes
 from workflows.notice.workflows import NoticeWorkflow
 from workflows.ombudsman import activities as ombudsman_activities
@@ -49,6 +50,7 @@ ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] 
     appeal_activities.activities,
     warning_activities.activities,
     notice_activities.activities,
+    notice_email.activities,
     subject_access_activities.activities,
     ombudsman_activities.activities,
     disposal_activities.activities,

@@ -18,6 +18,9 @@ class Schedule(BaseModel):
     next_due: datetime | None = None  # None: nothing to wait for but a change
     fired: list[str] = []  # event names this activity recorded (for the history's reader)
     outcome: str | None = None  # a code for why it closed, e.g. "expired", "lifted"
+    # something the workflow must do before it waits again (a notice: send the email asked
+    # for); absent from histories recorded before it existed, so they replay unchanged
+    deliver: bool = False
 
 
 class Change(BaseModel):

@@ -57,6 +57,9 @@ class Case(ContactCommands, WarningCommands, RestrictionCommands, NoticeCommands
     RatificationOverdue = ev.RatificationOverdue
     NoticeSent = ev.NoticeSent
     NoticeOverdue = ev.NoticeOverdue
+    NoticeEmailRequested = ev.NoticeEmailRequested
+    NoticeEmailStarted = ev.NoticeEmailStarted
+    NoticeEmailFailed = ev.NoticeEmailFailed
     AppealLodged = ev.AppealLodged
     LateAppealRejected = ev.LateAppealRejected
     LateAppealAccepted = ev.LateAppealAccepted

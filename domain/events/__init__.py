@@ -10,6 +10,7 @@ from domain.events.appeals import *
 from domain.events.base import *
 from domain.events.contacts import *
 from domain.events.matters import *
+from domain.events.notices import *
 from domain.events.privacy import *
 from domain.events.restrictions import *
 from domain.events.warnings import *

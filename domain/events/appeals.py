@@ -1,4 +1,4 @@
-"""Notices owed and sent, and appeals against a restriction."""
+"""Notices overdue, and appeals against a restriction (notices sent: ``domain.events.notices``)."""
 
 from __future__ import annotations
 
@@ -24,16 +24,6 @@ from domain.vocabulary import (
     NoticeKind,
 )
 
-
-class NoticeSent(CaseEvent):
-    TOPIC = "upc.case:Case.NoticeSent"
-    notice_id: UUID
-    format: str  # NoticeFormat
-
-    def change(self, case: Any) -> None:
-        notice = case.notices[self.notice_id]
-        notice.sent_at = self.occurred_at
-        notice.format = self.format
 
 class NoticeOverdue(CaseEvent):
     TOPIC = "upc.case:Case.NoticeOverdue"

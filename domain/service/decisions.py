@@ -1,4 +1,4 @@
-"""Restrictions, notices, appeals and reviews."""
+"""Restrictions, appeals and reviews (notices: ``domain.service.notices``)."""
 
 from __future__ import annotations
 
@@ -69,11 +69,6 @@ class DecisionCommands(ServiceBase):
                            ends_on: date, reason: str, **options: Any) -> Case:
         return self._do(case_id, actor, options, lambda case, stamp: case.extend_restriction(
             restriction_id, ends_on, reason, stamp))
-
-    def record_notice_sent(self, case_id: UUID, actor: Actor, *, notice_id: UUID,
-                           notice_format: str = "standard", **options: Any) -> Case:
-        return self._do(case_id, actor, options, lambda case, stamp: case.record_notice_sent(
-            notice_id, notice_format, stamp))
 
     # --- appeals and reviews -------------------------------------------------------------
 

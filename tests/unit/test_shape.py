@@ -20,7 +20,7 @@ MAX_LINES = 420
 ALLOWED = {
     "domain": {"domain"},
     "projections": {"domain", "projections"},
-    "workflows": {"domain", "workflows"},
+    "workflows": {"domain", "workflows", "letters"},  # the notice workflow emails letters
     "letters": {"domain", "letters"},
     "api": {"domain", "projections", "workflows", "letters", "api"},
     "upc": set(PACKAGES),

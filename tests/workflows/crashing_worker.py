@@ -31,8 +31,9 @@ class DiesAfterCommit(CaseService):
         return recordings
 
 
-async def main(target: str, namespace: str, task_queue: str) -> None:
-    app = DiesAfterCommit(env=json.loads(os.environ["UPC_TEST_ES_ENV"]))
+async def main(target: str, namespace: str, task_queue: str,
+               app_class: type[CaseService] = DiesAfterCommit) -> None:
+    app = app_class(env=json.loads(os.environ["UPC_TEST_ES_ENV"]))
     client = await connect(target, namespace)
     async with build_worker(client, app, task_queue):
         print("polling", flush=True)

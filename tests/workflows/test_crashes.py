@@ -25,6 +25,18 @@ async def activity_attempts(handle: Any) -> list[int]:
             if e.HasField("activity_task_started_event_attributes")]
 
 
+async def until_retried(handle: Any) -> list[int]:
+    """Wait for an activity to run again after a crash, and for nothing to be pending."""
+    # (No query here: queries go to the dead worker's sticky queue first.)
+    for _ in range(300):
+        attempts = await activity_attempts(handle)
+        pending = (await handle.describe()).raw_description.pending_activities
+        if attempts and max(attempts) >= 2 and not pending:
+            return attempts
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the step was not retried: {attempts}")
+
+
 class LauncherKilled(Exception):
     pass
 
@@ -95,15 +107,7 @@ async def test_worker_killed_after_commit_records_the_fact_once(
         assert len(cw.facts("ReviewDue")) == 1  # committed; Temporal never heard
         # A restarted worker takes the step again once the lost attempt times out.
         async with build_worker(cw.client, restarted, task_queue):
-            # (No query here: queries go to the dead worker's sticky queue first.)
-            for _ in range(300):
-                attempts = await activity_attempts(handle)
-                pending = (await handle.describe()).raw_description.pending_activities
-                if max(attempts) >= 2 and not pending:
-                    break
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError(f"the step was not retried: {attempts}")
+            attempts = await until_retried(handle)
             await cw.env.sleep(timedelta(seconds=1))  # its workflow task done before we leave
     finally:
         restarted.close()

@@ -36,10 +36,13 @@ def notice_clocks(case: Case, notice_id: UUID,
 
 
 def notice_closed(case: Case, notice_id: UUID) -> str | None:
-    """Sent, or escalated: the work queue of notices not yet sent takes it from there."""
+    """Sent, or escalated: the work queue of notices not yet sent takes it from there. Not
+    while an email of it waits to be sent: this workflow sends it."""
     notice = case.notices[notice_id]
     if notice.sent_at is not None:
         return "sent"
+    if notice.email_pending:
+        return None
     return "overdue" if notice.overdue else None
 
 
@@ -50,10 +53,14 @@ class NoticeActivities:
     @activity.defn(name="advance_notice")
     def advance_notice(self, clock: NoticeInput) -> Schedule:
         nid = clock.notice_id
-        return self.firing.advance(
+        schedule = self.firing.advance(
             clock.case_id, f"notice-{nid}",
             lambda case, org: notice_clocks(case, nid, org),
             lambda case: notice_closed(case, nid))
+        if not schedule.closed and self.firing.app.get_case(
+                clock.case_id).notices[nid].email_pending:
+            schedule.deliver = True
+        return schedule
 
 
 def activities(app: CaseService) -> list[Callable[..., Any]]:

@@ -1,0 +1,66 @@
+"""A local SMTP sink for embedded mode: every message ``upc serve``'s worker sends is
+written to ``$UPC_DATA_DIR/outbox`` as an ``.eml`` file (open it in any mail program, or
+read the PDF out of it with ``upc outbox``), so letters can be seen without a mail server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class OutboxHandler:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        raw: bytes = envelope.original_content or envelope.content
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        name = re.sub(r"[^A-Za-z0-9.-]+", "_", str(parsed.get("Message-ID", "message")))
+        path = self.folder / f"{name.strip('_')}.eml"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(raw)
+        tmp.replace(path)  # a reader never sees half a message
+        return "250 Message accepted for delivery"
+
+
+class Outbox:
+    """The sink, running on its own thread until ``stop``."""
+
+    def __init__(self, folder: Path, host: str = "127.0.0.1", port: int | None = None) -> None:
+        self.folder = folder
+        self.host = host
+        self.port = port or free_port(host)
+        self.controller = Controller(OutboxHandler(folder), hostname=host, port=self.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{self.host}:{self.port}"
+
+    def start(self) -> Outbox:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def messages(folder: Path) -> list[email.message.EmailMessage]:
+    found = []
+    for path in sorted(folder.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, email.message.EmailMessage)
+        found.append(message)
+    return found
