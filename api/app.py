@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from api import access, errors, health, openapi, store, web
+from api import access, errors, health, metrics, openapi, store, web
 from api.auth import Authenticator
 from api.idempotency import IdempotencyStore, WriteGuard
 from api.privacy import router as privacy_reads
@@ -81,6 +81,7 @@ def create_app(settings: Any, parts: AppParts) -> FastAPI:
     errors.install(app)
     app.add_middleware(WriteGuard, max_body_bytes=settings.upc_max_body_bytes)
     app.include_router(health.router)
+    metrics.install(app)  # outermost middleware: times everything, refusals included
     for module in (cases, contacts, decisions, restrictions, appeals, other, privacy,
                    settings_routes, reads):
         app.include_router(module.router)

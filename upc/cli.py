@@ -271,10 +271,23 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def _metrics_directory(command: str) -> None:
+    """Prometheus multiprocess mode for the long-running parts: one fresh directory per
+    ``upc serve`` or standalone part, inherited by its children (API workers, serve's parts),
+    set before anything imports prometheus_client."""
+    import os
+    import tempfile
+
+    if command in ("serve", "api", "worker", "launcher", "projections") and not os.environ.get(
+            "PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="upc-metrics-")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    _metrics_directory(args.command)
     try:
         settings = load_settings()
         logging.getLogger().setLevel(settings.upc_log_level.upper())

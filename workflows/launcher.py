@@ -15,13 +15,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
 from eventsourcing.utils import Environment
 from temporalio.client import Client
 
 from domain.application import CaseService
-from workflows import registry
+from workflows import metrics, registry
 from workflows.launch import LaunchAction, LaunchContext
 from workflows.temporal import TASK_QUEUE
 
@@ -61,10 +62,15 @@ class Launcher:
             self.app.recorder.select_notifications, position, self.batch_size, head,
             topics, inclusive_of_start=False) if topics else []
         actions: list[LaunchAction] = []
+        recorded_at: dict[str, datetime] = {}  # for the start latency metric
         for notification in notifications:
             event = self.app.mapper.to_domain_event(notification)
-            actions.extend(registry.ROUTES[notification.topic](event))
+            routed = registry.ROUTES[notification.topic](event)
+            actions.extend(routed)
+            for action in routed:
+                recorded_at.setdefault(action.target, event.timestamp)
         await self._run_all(actions)
+        metrics.launched(actions, recorded_at)
         if len(notifications) < self.batch_size:
             # Seen everything up to head; events without clocks count as handled.
             reached = head

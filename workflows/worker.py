@@ -21,6 +21,7 @@ from temporalio.worker import Worker
 from domain.application import CaseService
 from workflows import registry
 from workflows.disposal.schedule import ensure_disposal_schedule
+from workflows.metrics import ActivityMetrics
 from workflows.reconcile_schedule import ensure_reconcile_schedule
 from workflows.temporal import TASK_QUEUE
 
@@ -38,6 +39,7 @@ def build_worker(client: Client, app: CaseService, task_queue: str = TASK_QUEUE,
         workflows=registry.WORKFLOWS,
         activities=[*registry.activities(app), *extra_activities],
         activity_executor=executor or concurrent.futures.ThreadPoolExecutor(max_workers=8),
+        interceptors=[ActivityMetrics()],
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 
