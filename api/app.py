@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from api import access, errors, health, metrics, openapi, store, web
+from api import access, codec, errors, health, metrics, openapi, store, web
 from api.auth import Authenticator
 from api.idempotency import IdempotencyStore, WriteGuard
 from api.privacy import router as privacy_reads
@@ -82,6 +82,7 @@ def create_app(settings: Any, parts: AppParts) -> FastAPI:
     app.add_middleware(WriteGuard, max_body_bytes=settings.upc_max_body_bytes)
     app.include_router(health.router)
     metrics.install(app)  # outermost middleware: times everything, refusals included
+    codec.install(app, settings)  # the Temporal UI's codec server, CORS for /codec/ only
     for module in (cases, contacts, decisions, restrictions, appeals, other, privacy,
                    settings_routes, reads):
         app.include_router(module.router)

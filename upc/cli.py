@@ -187,6 +187,41 @@ def _reconcile(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
+def _keys(settings: Settings, args: argparse.Namespace) -> int:
+    import os
+
+    from upc import bootstrap
+    from upc.keystore import PostgresKeyStore, RotationError, generate_master_key
+    from upc.settings import eventsourcing_env
+
+    if args.action == "new":
+        print(generate_master_key())
+        return 0
+    if not settings.upc_master_key:
+        raise SettingError("UPC_MASTER_KEY: set it to the new master key (`upc keys new` "
+                           "prints one)")
+    if not os.environ.get("UPC_MASTER_KEY_PREVIOUS", "").strip():
+        raise SettingError("UPC_MASTER_KEY_PREVIOUS: set it to the master key the keys are "
+                           "wrapped with now (comma-separated if more than one)")
+    database_url = bootstrap.require_database_url(settings)
+    bootstrap.prepare(database_url, settings.upc_owner_database_url)
+    try:
+        store = PostgresKeyStore.from_env(
+            {**os.environ, **eventsourcing_env(database_url), "CREATE_TABLE": "false",
+             "UPC_KEY_CACHE_SECONDS": "0"})
+    except ValueError as exc:
+        raise SettingError(str(exc)) from None
+    try:
+        done = store.rotate()
+    except RotationError as exc:
+        raise SettingError(f"{exc}; nothing was changed") from None
+    finally:
+        store.close()
+    print(f"upc: re-wrapped {done.rewrapped} keys under the new master key ({done.already} "
+          f"already were, {done.erased} erased); UPC_MASTER_KEY alone now opens every key")
+    return 0
+
+
 def _bench(settings: Settings, args: argparse.Namespace) -> int:
     import importlib.util
     from pathlib import Path
@@ -227,6 +262,8 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
                  "DATABASE_URL) and grant the service role in DATABASE_URL its share"),
                 _migrate),
     "token": ("print a development bearer token", _token),
+    "keys": ("`upc keys rotate`: re-wrap every per-person key under UPC_MASTER_KEY (the old "
+             "key in UPC_MASTER_KEY_PREVIOUS); `upc keys new`: print a new master key", _keys),
     "bench": ("measure the API against a raw psycopg floor (`upc bench`), the projections "
               "(`upc bench projections`) or the launcher (`upc bench launcher`)", _bench),
     "rebuild": ("drop and rebuild one or all views from the event store", _rebuild),
@@ -261,6 +298,8 @@ def parser() -> argparse.ArgumentParser:
                            help="projections: cases to seed (default 100000)")
             p.add_argument("--events-per-case", type=int, default=20,
                            help="projections: average events per case (default 20)")
+        if name == "keys":
+            p.add_argument("action", choices=["rotate", "new"], help="rotate or new")
         if name == "reconcile":
             p.add_argument("--repair", action="store_true",
                            help="rebuild drifting views (as the owner) and start or signal "

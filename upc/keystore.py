@@ -7,6 +7,12 @@ master key from ``UPC_MASTER_KEY`` (base64 of 32 bytes), so a copy of the table 
 nothing. Without ``UPC_MASTER_KEY`` a development master key is derived from the database
 name: fine on a laptop, never in production (set the variable there).
 
+Rotation: each row records which master key wrapped it (``master_id``, a hash of the key).
+``UPC_MASTER_KEY_PREVIOUS`` (comma-separated) lists older master keys that still open rows;
+``rotate()`` (``upc keys rotate``) re-wraps every row under the current master key, one row
+at a time with a compare-and-set, after checking that every row opens: resumable, and the
+person's key itself never changes, so nothing sealed with it needs touching.
+
 Erasure: ``destroy(subject_id)`` drops the wrapped key and keeps a tombstone row
 (``destroyed_at``), so no new key is ever created for an erased person. Unwrapped keys are
 cached in the process for ``UPC_KEY_CACHE_SECONDS`` (default 60). ``destroy`` evicts the key
@@ -24,9 +30,11 @@ import os
 import threading
 import time
 from base64 import b64decode
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import psycopg
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg import sql
 
@@ -36,6 +44,30 @@ from domain.personal import seal, unseal
 TABLE = "upc_subject_keys"
 _WRAP_CONTEXT = b"upc-subject-key"
 DESTROYED_CHANNEL = "upc_subject_key_destroyed"
+
+
+def master_id(master: bytes) -> str:
+    """Names a master key without revealing it (recorded beside each wrapped key)."""
+    return hashlib.sha256(b"upc-master-id:" + master).hexdigest()[:16]
+
+
+def previous_master_keys(env: Mapping[str, str]) -> list[bytes]:
+    keys = [b64decode(k) for k in env.get("UPC_MASTER_KEY_PREVIOUS", "").split(",") if k.strip()]
+    if any(len(k) != 32 for k in keys):
+        raise ValueError("UPC_MASTER_KEY_PREVIOUS must be base64 keys of exactly 32 bytes, "
+                         "comma-separated")
+    return keys
+
+
+@dataclass
+class Rotation:
+    rewrapped: int = 0
+    already: int = 0  # under the current master key before this run
+    erased: int = 0
+
+
+class RotationError(RuntimeError):
+    """A row no known master key opens; nothing was changed."""
 
 
 def master_key_from_env(env: Mapping[str, str]) -> bytes:
@@ -51,11 +83,14 @@ def master_key_from_env(env: Mapping[str, str]) -> bytes:
 
 class PostgresKeyStore:
     def __init__(self, conninfo: str, master_key: bytes, schema: str = "",
-                 create_table: bool = True, cache_seconds: float = 60.0) -> None:
+                 create_table: bool = True, cache_seconds: float = 60.0,
+                 previous_masters: Sequence[bytes] = ()) -> None:
         self._conninfo = conninfo
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
         self._conn_lock = threading.Lock()
         self._master = master_key
+        self._master_id = master_id(master_key)
+        self._masters = {master_id(k): k for k in (*previous_masters, master_key)}
         self._table = (sql.Identifier(schema, TABLE) if schema else sql.Identifier(TABLE))
         self._cache: dict[str, tuple[float, bytes]] = {}
         self._cache_seconds = cache_seconds
@@ -76,7 +111,8 @@ class PostgresKeyStore:
         return cls(conninfo, master_key_from_env(env), env.get("POSTGRES_SCHEMA", "") or "",
                    create_table=env.get("CREATE_TABLE", "true").lower() not in ("false", "n",
                                                                                 "no", "0"),
-                   cache_seconds=float(env.get("UPC_KEY_CACHE_SECONDS", "60")))
+                   cache_seconds=float(env.get("UPC_KEY_CACHE_SECONDS", "60")),
+                   previous_masters=previous_master_keys(env))
 
     def _execute(self, query: sql.Composable, params: tuple[object, ...] = ()) -> list[
             tuple[object, ...]]:
@@ -101,6 +137,8 @@ class PostgresKeyStore:
                 " wrapped_key bytea,"
                 " created_at timestamptz NOT NULL DEFAULT now(),"
                 " destroyed_at timestamptz)").format(self._table))
+        self._execute(sql.SQL("ALTER TABLE {0} ADD COLUMN IF NOT EXISTS master_id text").format(
+            self._table))
 
     def key_for(self, subject_id: str) -> bytes:
         cached = self._cached(subject_id)
@@ -109,8 +147,9 @@ class PostgresKeyStore:
         candidate = AESGCM.generate_key(bit_length=256)
         wrapped = seal(self._master, candidate, _WRAP_CONTEXT + subject_id.encode())
         self._execute(sql.SQL(
-            "INSERT INTO {0} (subject_id, wrapped_key) VALUES (%s, %s)"
-            " ON CONFLICT (subject_id) DO NOTHING").format(self._table), (subject_id, wrapped))
+            "INSERT INTO {0} (subject_id, wrapped_key, master_id) VALUES (%s, %s, %s)"
+            " ON CONFLICT (subject_id) DO NOTHING").format(self._table),
+            (subject_id, wrapped, self._master_id))
         key = self.existing_key(subject_id)
         if key is None:
             raise SubjectErased(f"The personal data of {subject_id} has been erased.")
@@ -124,17 +163,69 @@ class PostgresKeyStore:
         with self._lock:
             cacheable = self._cache_seconds > 0 and self._drain_destroyed()
         rows = self._execute(sql.SQL(
-            "SELECT wrapped_key FROM {0} WHERE subject_id = %s").format(self._table),
+            "SELECT wrapped_key, master_id FROM {0} WHERE subject_id = %s").format(self._table),
             (subject_id,))
         if not rows or rows[0][0] is None:
             return None
-        wrapped = rows[0][0]
+        wrapped, wrapped_by = rows[0]
         assert isinstance(wrapped, bytes | memoryview)
-        key = unseal(self._master, bytes(wrapped), _WRAP_CONTEXT + subject_id.encode())
+        key = self._unwrap(subject_id, bytes(wrapped), wrapped_by)
         if cacheable:
             with self._lock:
                 self._cache[subject_id] = (time.monotonic() + self._cache_seconds, key)
         return key
+
+    def _unwrap(self, subject_id: str, wrapped: bytes, wrapped_by: object) -> bytes:
+        """Open with the master key the row names; a row from before rotation names none,
+        so each known key is tried, the current one first."""
+        context = _WRAP_CONTEXT + subject_id.encode()
+        named = self._masters.get(str(wrapped_by)) if wrapped_by else None
+        candidates = [named] if named else [self._master, *(
+            k for k in self._masters.values() if k != self._master)]
+        for master in candidates:
+            try:
+                return unseal(master, wrapped, context)
+            except InvalidTag:
+                continue
+        raise RotationError(f"no configured master key opens the key of {subject_id} "
+                            "(set UPC_MASTER_KEY_PREVIOUS to the key it was wrapped with)")
+
+    def rotate(self, batch: int = 500) -> Rotation:
+        """Re-wrap every key under the current master key (see the module's docstring)."""
+        outcome = Rotation()
+        select = sql.SQL("SELECT subject_id, wrapped_key, master_id FROM {0}"
+                         " WHERE subject_id > %s ORDER BY subject_id LIMIT %s").format(
+            self._table)
+        for check in (True, False):  # first prove every row opens, then change them
+            after = ""
+            while rows := self._execute(select, (after, batch)):
+                after = str(rows[-1][0])
+                for subject_id, wrapped, wrapped_by in rows:
+                    if check and wrapped is not None and wrapped_by != self._master_id:
+                        assert isinstance(wrapped, bytes | memoryview)
+                        self._unwrap(str(subject_id), bytes(wrapped), wrapped_by)
+                    elif not check:
+                        self._rotate_row(str(subject_id), wrapped, wrapped_by, outcome)
+        return outcome
+
+    def _rotate_row(self, subject_id: str, wrapped: object, wrapped_by: object,
+                    outcome: Rotation) -> None:
+        if wrapped is None:
+            outcome.erased += 1
+            return
+        if wrapped_by == self._master_id:
+            outcome.already += 1
+            return
+        assert isinstance(wrapped, bytes | memoryview)
+        key = self._unwrap(subject_id, bytes(wrapped), wrapped_by)
+        rewrapped = seal(self._master, key, _WRAP_CONTEXT + subject_id.encode())
+        # Compare-and-set: an erasure (or another rotation) in between wins.
+        changed = self._execute(sql.SQL(
+            "UPDATE {0} SET wrapped_key = %s, master_id = %s WHERE subject_id = %s"
+            " AND wrapped_key = %s RETURNING subject_id").format(self._table),
+            (rewrapped, self._master_id, subject_id, bytes(wrapped)))
+        if changed:
+            outcome.rewrapped += 1
 
     def destroy(self, subject_id: str) -> None:
         with self._lock:

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     upc_master_key: str | None = Field(
         default=None, description="base64 of 32 bytes wrapping every per-person key; "
         "`upc serve` keeps a random one in the data dir when unset")
+    upc_master_key_previous: str | None = Field(
+        default=None, description="during a rotation: the old master key(s), comma-separated")
+    upc_codec_origins: str | None = Field(
+        default=None, description="origins (comma-separated) of the Temporal UI allowed to call "
+        "/codec/; default: the embedded UI")
     upc_oidc_issuer: str | None = Field(
         default=None, description="OIDC issuer; set: tokens are validated against its JWKS only")
     upc_oidc_audience: str | None = Field(

@@ -9,7 +9,10 @@ attributes and workflow ids are not payloads and stay in clear: keep them opaque
 A payload this codec did not write (no ``binary/upc-encrypted`` encoding) passes through
 undecoded, so histories written before the codec still replay. Every client and worker of
 one deployment must use ``data_converter()`` (``workflows.temporal.connect`` does).
-Without ``UPC_MASTER_KEY`` a fixed development key is used: never in production.
+Without ``UPC_MASTER_KEY`` a fixed development key is used: never in production. During a
+master-key rotation the keys in ``UPC_MASTER_KEY_PREVIOUS`` still open what they sealed
+(each payload names its key), so running workflows keep replaying; new payloads are sealed
+with the current key.
 """
 
 from __future__ import annotations
@@ -38,18 +41,35 @@ _CONTEXT = b"upc-temporal-payload-codec-v1"
 _DEVELOPMENT_MASTER = hashlib.sha256(b"upc-development-master-key:temporal").digest()
 
 
+def _derive(master: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_CONTEXT).derive(master)
+
+
 def codec_key(env: Mapping[str, str] | None = None) -> bytes:
     configured = (os.environ if env is None else env).get("UPC_MASTER_KEY")
     master = b64decode(configured) if configured else _DEVELOPMENT_MASTER
     if len(master) != 32:
         raise ValueError("UPC_MASTER_KEY must be base64 of exactly 32 bytes")
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_CONTEXT).derive(master)
+    return _derive(master)
+
+
+def previous_codec_keys(env: Mapping[str, str] | None = None) -> list[bytes]:
+    listed = (os.environ if env is None else env).get("UPC_MASTER_KEY_PREVIOUS", "")
+    masters = [b64decode(k) for k in listed.split(",") if k.strip()]
+    if any(len(m) != 32 for m in masters):
+        raise ValueError("UPC_MASTER_KEY_PREVIOUS must be base64 keys of exactly 32 bytes")
+    return [_derive(m) for m in masters]
+
+
+def _key_id(key: bytes) -> bytes:
+    return hashlib.sha256(b"key-id:" + key).hexdigest()[:16].encode()
 
 
 class EncryptionCodec(PayloadCodec):
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, previous: Sequence[bytes] = ()) -> None:
         self._aead = AESGCM(key)
-        self.key_id = hashlib.sha256(b"key-id:" + key).hexdigest()[:16].encode()
+        self.key_id = _key_id(key)
+        self._openers = {_key_id(k): AESGCM(k) for k in (*previous, key)}
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         sealed = []
@@ -66,10 +86,12 @@ class EncryptionCodec(PayloadCodec):
             if payload.metadata.get("encoding") != ENCODING:
                 opened.append(payload)
                 continue
-            if payload.metadata.get(KEY_ID) != self.key_id:
+            key_id = payload.metadata.get(KEY_ID, b"")
+            opener = self._openers.get(key_id)
+            if opener is None:
                 raise ValueError("a Temporal payload was sealed with another UPC_MASTER_KEY")
             data = payload.data
-            plain = self._aead.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], self.key_id)
+            plain = opener.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], key_id)
             opened.append(Payload.FromString(plain))
         return opened
 
@@ -77,5 +99,5 @@ class EncryptionCodec(PayloadCodec):
 def data_converter(env: Mapping[str, str] | None = None) -> DataConverter:
     """The pydantic data converter, with payloads and failures sealed by the codec."""
     return dataclasses.replace(
-        pydantic_data_converter, payload_codec=EncryptionCodec(codec_key(env)),
+        pydantic_data_converter, payload_codec=EncryptionCodec(codec_key(env), previous_codec_keys(env)),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes)
