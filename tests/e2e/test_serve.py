@@ -74,7 +74,8 @@ def ports() -> Iterator[tuple[int, int, int]]:
 
 
 def test_serve_runs_the_slice_stops_cleanly_and_keeps_its_data(
-        tmp_path: Path, ports: tuple[int, int, int]) -> None:
+        serve_dir: Path, ports: tuple[int, int, int]) -> None:
+    tmp_path = serve_dir  # outside pytest-of-root (see tests/e2e/conftest.py)
     env = serve_env(tmp_path / "data", *ports)
     base = f"http://127.0.0.1:{ports[0]}"
 
