@@ -71,18 +71,42 @@ def _called_name(node: ast.Call) -> str | None:
 
 
 def template(node: ast.expr | None) -> str:
-    """A message as written, its interpolations shown as ``{...}``."""
+    """A message as written, each interpolation shown by what it stands for: ``{version}``."""
     if node is None:
         return ""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(template(v) if isinstance(v, ast.Constant)
-                       else "{" + ast.unparse(v.value) + "}"
-                       for v in node.values if isinstance(v, ast.Constant | ast.FormattedValue))
+        parts: list[str] = []
+        for value in node.values:
+            part = template(value) if isinstance(value, ast.Constant) else \
+                "{" + placeholder(value.value) + "}" if isinstance(value, ast.FormattedValue) \
+                else ""
+            if not (parts and part.startswith("{") and parts[-1] == part):  # where[0], where[1:]
+                parts.append(part)
+        return "".join(parts)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return template(node.left) + template(node.right)
-    return "{" + ast.unparse(node) + "}"
+    return "{" + placeholder(node) + "}"
+
+
+def placeholder(node: ast.expr) -> str:
+    """``case.version`` -> ``version``; ``moment.isoformat()`` -> ``moment``;
+    ``", ".join(sorted(kinds))`` -> ``kinds``; ``_NAMES[actor.role]`` -> ``role``."""
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute) and not isinstance(node.func.value,
+                                                                   ast.Constant):
+            return placeholder(node.func.value)
+        return placeholder(node.args[0]) if node.args else "..."
+    if isinstance(node, ast.Attribute):
+        return placeholder(node.value) if node.attr == "value" else node.attr
+    if isinstance(node, ast.Subscript):
+        index = node.slice
+        return placeholder(node.value) if isinstance(index, ast.Constant | ast.Slice) \
+            else placeholder(index)
+    if isinstance(node, ast.Name):
+        return node.id.strip("_").lower()
+    return "..."
 
 
 def _scan(tree: ast.AST, module: str, known: set[str],

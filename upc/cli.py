@@ -124,9 +124,34 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     if settings.upc_oidc_issuer:
         raise SettingError("UPC_OIDC_ISSUER is set: the API accepts only your issuer's tokens, "
                            "so a development token would be refused")
+    if not args.hours > 0 or args.hours * 3600 > 2**31:
+        raise SettingError(f"--hours: {args.hours:g} is not a lifetime; give the hours the "
+                           "token stays valid, more than 0 (e.g. --hours 8)")
+    for warning in token_warnings(settings):
+        print(f"upc: warning: {warning}", file=sys.stderr)
     secret = token_secret(settings.upc_token_secret, settings.data_dir)
-    print(issue_token(secret, args.user, role, ttl_seconds=int(args.hours * 3600)))
+    print(issue_token(secret, args.user, role, ttl_seconds=max(1, int(args.hours * 3600))))
     return 0
+
+
+def token_warnings(settings: Settings) -> list[str]:
+    """Why the API may refuse this token: no `upc serve` on this data directory, or a
+    signing key about to be made afresh."""
+    from upc.hints import serve_pid
+
+    if settings.upc_token_secret:
+        return []
+    data_dir = settings.data_dir
+    warnings = []
+    if serve_pid(data_dir) is None:
+        warnings.append(f"no upc serve is running on {data_dir}; its API accepts only tokens "
+                        f"signed with its own data directory's key, so run upc token with "
+                        f"the same UPC_DATA_DIR (or from the same directory) as upc serve")
+    if not (data_dir / "token-secret").exists():
+        warnings.append(f"{data_dir / 'token-secret'} did not exist: a new signing key is "
+                        f"made there, and an API using another key answers 401 'Signature "
+                        f"verification failed'")
+    return warnings
 
 
 def _demo(settings: Settings, _: argparse.Namespace) -> int:
@@ -275,15 +300,24 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="upc", description=__doc__)
-    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from upc import help
+
+    raw = argparse.RawDescriptionHelpFormatter
+    root = argparse.ArgumentParser(prog="upc", description=help.OVERVIEW, formatter_class=raw,
+                                   epilog="`upc COMMAND --help` says what a command does, "
+                                          "its options and the settings it reads.")
+    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                              title="commands")
     for name, (help_text, _) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, formatter_class=raw,
+                           description=help.description(name, help_text),
+                           epilog=help.settings_text(name))
         if name == "token":
             p.add_argument("--user", required=True, help="user id (the token's subject)")
             p.add_argument("--role", required=True, help="caseworker, manager, senior_manager, "
                            "auditor, committee or admin")
-            p.add_argument("--hours", type=float, default=8.0, help="lifetime (default 8)")
+            p.add_argument("--hours", type=float, default=8.0,
+                           help="lifetime in hours, more than 0 (default 8)")
         if name == "bench":
             p.add_argument("--workers", default="1,2", help="API worker counts (default 1,2)")
             p.add_argument("--seconds", type=float, default=8.0, help="per measurement")

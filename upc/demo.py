@@ -322,9 +322,11 @@ def run(settings: Settings) -> int:
     env = {**eventsourcing_env(database_url), "CREATE_TABLE": "false"}
     print("Seeding demo cases through the application service:")
     seed(env)
+    from upc.hints import api_base, upc_command
+
     print("Done. Read them with, for example:\n"
-          "  TOKEN=$(upc token --user maya.manager --role manager)\n"
-          "  curl -s localhost:8000/api/v1/queues/reviews_due -H \"Authorization: Bearer "
-          "$TOKEN\"")
+          f"  TOKEN=$({upc_command()} token --user maya.manager --role manager)\n"
+          f"  curl -s {api_base(settings)}/api/v1/queues/reviews_due -H \"Authorization: "
+          "Bearer $TOKEN\"")
     return 0
 

@@ -278,8 +278,10 @@ class Supervisor:
         return time.monotonic() - started
 
     def banner(self, seconds: float) -> str:
+        from upc.hints import api_base, upc_command
+
         s = self.settings
-        base = f"http://{s.upc_host}:{s.upc_port}"
+        base = api_base(s)
         temporal_ui = (f"http://127.0.0.1:{s.upc_temporal_ui_port}" if self.temporal
                        else f"(your Temporal at {s.temporal_address})")
         return "\n".join([
@@ -288,7 +290,7 @@ class Supervisor:
             f"  Temporal   {temporal_ui}",
             f"  Data       {s.data_dir}" + ("" if self.postgres else "  (PostgreSQL: DATABASE_URL)"),
             f"  Logs       {s.data_dir / 'logs'}",
-            "  Token      upc token --user alice --role caseworker",
+            f"  Token      {upc_command()} token --user alice --role caseworker",
             "  Stop       Ctrl-C",
         ])
 
