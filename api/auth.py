@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,6 +35,9 @@ OIDC_ALLOWED_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384"
                                      "ES256", "ES384", "ES512", "EdDSA"})
 REQUIRED_CLAIMS = ["exp", "nbf", "sub", "iss", "aud"]
 LEEWAY_SECONDS = 30
+# Verified tokens remembered per process (until they expire), so a client's next request
+# skips the signature check; cleared when it holds this many.
+VERIFIED_TOKENS_KEPT = 4096
 
 _bearer = HTTPBearer(auto_error=False, description="A JWT from `upc token` or your OIDC issuer")
 
@@ -102,6 +105,7 @@ class Authenticator:
     oidc_algorithms: tuple[str, ...] = ("RS256",)
     role_claim: str = "role"
     jwks_client: jwt.PyJWKClient | None = None
+    _verified: dict[str, tuple[float, float, Actor]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Any) -> Authenticator:
@@ -125,6 +129,22 @@ class Authenticator:
         return "oidc" if self.oidc_issuer else "embedded"
 
     def actor(self, token: str) -> Actor:
+        """The token's actor; a token verified before is not verified again until it expires
+        (each check is against the clock with the same leeway as the first)."""
+        known = self._verified.get(token)
+        if known is not None:
+            not_before, expires, actor = known
+            if not_before <= time.time() < expires:
+                return actor
+            self._verified.pop(token, None)
+        actor, claims = self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.clear()
+        self._verified[token] = (float(claims["nbf"]) - LEEWAY_SECONDS,
+                                 float(claims["exp"]) + LEEWAY_SECONDS, actor)
+        return actor
+
+    def _verify(self, token: str) -> tuple[Actor, dict[str, Any]]:
         try:
             if self.oidc_issuer:
                 claims = self._oidc_claims(token)
@@ -137,7 +157,7 @@ class Authenticator:
             raise IssuerUnreachable(str(exc)) from None
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise TokenRejected(str(exc) or type(exc).__name__) from None
-        return actor_from_claims(claims, self.role_claim)
+        return actor_from_claims(claims, self.role_claim), claims
 
     def _oidc_claims(self, token: str) -> dict[str, Any]:
         assert self.jwks_client is not None

@@ -106,6 +106,9 @@ def _primary_id(events: list[RecordedEvent]) -> UUID | None:
 
 
 def _events_of_command(service: CaseService, case: Case, command_id: str) -> list[RecordedEvent]:
+    known = service.recorded_by(case.id, command_id)
+    if known is not None:  # this thread just recorded them: no need to read them back
+        return [_recorded_event(event, position) for event, position in known]
     recorder: Any = service.recorder
     statement = SQL(
         "SELECT originator_id, originator_version, topic, state, notification_id"
@@ -114,7 +117,7 @@ def _events_of_command(service: CaseService, case: Case, command_id: str) -> lis
         Identifier(recorder.datastore.schema or "public"), Identifier(recorder.events_table_name))
     from eventsourcing.persistence import StoredEvent
 
-    with recorder.datastore.transaction(commit=False) as curs:
+    with recorder.datastore.cursor() as curs:
         curs.execute(statement, (case.id, max(0, case.version - RECENT_EVENTS)), prepare=True)
         rows = curs.fetchall()
     found = []
@@ -124,9 +127,12 @@ def _events_of_command(service: CaseService, case: Case, command_id: str) -> lis
             topic=row["topic"], state=bytes(row["state"])))
         if getattr(event, "command_id", None) != command_id:
             continue
-        ids = {name: value for name, value in vars(event).items()
-               if name.endswith("_id") and name != "originator_id"
-               and isinstance(value, UUID)}
-        found.append(RecordedEvent(type=type(event).__name__, version=row["originator_version"],
-                                   position=row["notification_id"], ids=ids))
+        found.append(_recorded_event(event, row["notification_id"]))
     return found
+
+
+def _recorded_event(event: Any, position: int) -> RecordedEvent:
+    ids = {name: value for name, value in vars(event).items()
+           if name.endswith("_id") and name != "originator_id" and isinstance(value, UUID)}
+    return RecordedEvent(type=type(event).__name__, version=event.originator_version,
+                         position=position, ids=ids)

@@ -1,33 +1,34 @@
-"""API benchmark: ``POST`` a contact and ``GET`` the case view, against the floor.
+"""API benchmark: ``POST`` a contact and ``GET`` the case view, beside their raw floors.
 
-For 1 and 2 API worker processes (uvicorn), with 16 concurrent clients over loopback, it
-measures requests per second and p50/p99 latency of
+The load generator is ``wrk`` (compiled; Debian package ``wrk``), so the generator is not the
+bottleneck; its own CPU is reported. For each API worker count and each concurrency it
+measures requests per second, p50/p95/p99 latency and server CPU per request of
 
 - upc: ``POST /api/v1/cases/{id}/contacts`` (token check, validation, load the aggregate,
-  rules, encrypt the summary, append the event, find its position) and
-  ``GET /api/v1/cases/{id}`` (token check, case view query);
-- the floor: the same endpoint shapes in a bare FastAPI app doing one raw ``psycopg`` INSERT
-  or SELECT (same body model, same pool size), so each upc figure is also a ratio to it.
+  rules, encrypt the summary, append the event) and ``GET /api/v1/cases/{id}`` (token check,
+  case view query);
+- the floor: the same endpoint shapes in a bare FastAPI app with the same worker count doing
+  one raw ``psycopg`` INSERT or SELECT (same body model), measured in the same run, so each
+  upc figure is also a ratio to its floor.
 
-Writes go to 256 cases (each client its own), so they measure the write path, not conflicts.
-The projection runner runs beside the API, as in production. Results go to
-``bench/results/api-<time>.json``. Run: ``upc bench`` (or ``python bench/api_bench.py``).
+Writes go to ``CASES`` cases, spread over the connections. The projection runner runs beside
+the API, as in production. Run: ``upc bench`` (or ``upc bench all``).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,9 @@ from api.schemas import RecordContact
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
+WRK_DIR = ROOT / "bench" / "wrk"
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
 CASES = 256
-BODY = {"channel": "phone", "direction": "inbound",
-        "summary": "Called about the same repair for the fourth time today."}
 
 
 # --- the floor: the same endpoint shapes, one raw psycopg statement each -------------------
@@ -63,7 +63,7 @@ def _floor_app() -> Any:
                 "INSERT INTO bench_floor_contacts (case_id, channel, direction, occurred_at,"
                 " summary) VALUES (%s, %s, %s, %s, %s) RETURNING id",
                 (case_id, body.channel.value, body.direction.value, body.occurred_at,
-                 body.summary)).fetchone()
+                 body.summary), prepare=True).fetchone()
         assert row is not None
         return {"case_id": case_id, "position": row[0]}
 
@@ -82,7 +82,85 @@ if os.environ.get("BENCH_CONNINFO") and os.environ.get("BENCH_FLOOR") == "1":
     floor_app = _floor_app()
 
 
-# --- running servers --------------------------------------------------------------------------
+# --- wrk ------------------------------------------------------------------------------------
+
+def require_wrk() -> str:
+    """The wrk binary; installed with apt-get when missing and we may, else a clear error."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk not found: installing the Debian package (apt-get install -y wrk)",
+              flush=True)
+        subprocess.run(["apt-get", "install", "-y", "wrk"], check=False,
+                       stdout=subprocess.DEVNULL)
+        if not shutil.which("wrk"):
+            subprocess.run(["apt-get", "update"], check=False, stdout=subprocess.DEVNULL)
+            subprocess.run(["apt-get", "install", "-y", "wrk"], check=False,
+                           stdout=subprocess.DEVNULL)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    raise SystemExit("upc bench: the load generator `wrk` is not on PATH; install it "
+                     "(Debian/Ubuntu: apt-get install -y wrk; macOS: brew install wrk)")
+
+
+def wrk(base: str, script: str, connections: int, seconds: float, env: dict[str, str],
+        server_pids: list[int]) -> dict[str, Any]:
+    """One wrk run: req/s, latency percentiles, errors, server and wrk CPU per request."""
+    import psutil
+
+    threads = max(1, min(2, connections))
+    servers = _processes(server_pids)
+    cpu_before = sum(_cpu(p) for p in servers)
+    process = subprocess.Popen(
+        [require_wrk(), "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+         "--latency", "-s", str(WRK_DIR / script), base],
+        env={**env, "BENCH_WRK_DIR": str(WRK_DIR)}, stdout=subprocess.PIPE, text=True)
+    watcher = psutil.Process(process.pid)
+    wrk_cpu = 0.0
+    while process.poll() is None:
+        try:
+            wrk_cpu = _cpu(watcher)
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    out = process.stdout.read() if process.stdout else ""
+    cpu_after = sum(_cpu(p) for p in servers)
+    line = next((x for x in out.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result:\n{out}")
+    result: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
+    ok = result["requests"] - result["non2xx"]
+    result["rps"] = round(ok / result["duration_s"], 1)
+    result["server_cpu_ms_per_request"] = (
+        round(1000 * (cpu_after - cpu_before) / ok, 3) if ok else None)
+    result["wrk_cpu_share"] = round(wrk_cpu / result["duration_s"], 3)
+    return result
+
+
+def _processes(pids: list[int]) -> list[Any]:
+    import psutil
+
+    found = []
+    for pid in pids:
+        try:
+            parent = psutil.Process(pid)
+            found += [parent, *parent.children(recursive=True)]
+        except psutil.Error:
+            pass
+    return found
+
+
+def _cpu(process: Any) -> float:
+    try:
+        times = process.cpu_times()
+        return float(times.user + times.system)
+    except Exception:  # noqa: BLE001 - a process that exited used nothing more
+        return 0.0
+
+
+# --- servers --------------------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -90,7 +168,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(app: str, workers: int, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(app: str, workers: int, env: dict[str, str]
+                 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
@@ -98,14 +177,14 @@ def start_server(app: str, workers: int, env: dict[str, str]) -> tuple[subproces
          "--app-dir", str(ROOT / "bench")],
         env=env, cwd=ROOT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            if httpx.get(base + "/openapi.json", timeout=1).status_code == 200:
+            if httpx.get(base + "/openapi.json", timeout=2).status_code == 200:
                 return process, base
         except httpx.HTTPError:
             pass
-        time.sleep(0.2)
+        time.sleep(0.3)
     process.terminate()
     raise RuntimeError(f"{app} did not start")
 
@@ -118,43 +197,7 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-# --- load ---------------------------------------------------------------------------------------
-
-async def load(base: str, make: Any, concurrency: int, seconds: float,
-               headers: dict[str, str]) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits,
-                                 timeout=30) as client:
-        async def worker(index: int, until: float, record: bool) -> None:
-            nonlocal errors
-            i = 0
-            while time.monotonic() < until:
-                method, path, body = make(index, i)
-                i += 1
-                started = time.perf_counter()
-                response = await client.request(method, path, json=body)
-                elapsed = time.perf_counter() - started
-                if response.status_code >= 300:
-                    errors += 1
-                elif record:
-                    latencies.append(elapsed)
-
-        warm = time.monotonic() + 1.0
-        await asyncio.gather(*(worker(i, warm, False) for i in range(concurrency)))
-        started = time.monotonic()
-        await asyncio.gather(*(worker(i, started + seconds, True) for i in range(concurrency)))
-        elapsed = time.monotonic() - started
-    latencies.sort()
-    return {"requests": len(latencies), "errors": errors,
-            "rps": round(len(latencies) / elapsed, 1),
-            "p50_ms": round(1000 * statistics.median(latencies), 2) if latencies else None,
-            "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 2)
-            if latencies else None}
-
-
-# --- the run ------------------------------------------------------------------------------------
+# --- the data -------------------------------------------------------------------------------
 
 def database(server_url: str | None) -> tuple[str, Any]:
     """A fresh database: on DATABASE_URL's server, else an embedded PostgreSQL."""
@@ -173,8 +216,43 @@ def database(server_url: str | None) -> tuple[str, Any]:
     return urlunsplit(parts._replace(path=f"/{dbname}")), embedded
 
 
-def run(workers_list: list[int], seconds: float, concurrency: int,
-        server_url: str | None = None) -> dict[str, Any]:
+def drop_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    dbname = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    except psycopg.Error:
+        pass
+
+
+@dataclass
+class Stack:
+    """A database with ``cases`` cases, the projection runner, and what servers need."""
+
+    url: str
+    conninfo: str
+    service: Any
+    runner: Any
+    case_ids: list[str]
+    token: str
+    env: dict[str, str]
+    embedded: Any = None
+    ids_file: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.runner.stop()
+        self.service.close()
+        drop_database(self.url)
+        if self.embedded is not None:
+            self.embedded.stop()
+
+
+def prepare(cases: int = CASES, server_url: str | None = None) -> Stack:
     import psycopg
 
     from api.auth import issue_token
@@ -185,79 +263,97 @@ def run(workers_list: list[int], seconds: float, concurrency: int,
 
     url, embedded = database(server_url or os.environ.get("DATABASE_URL"))
     conninfo = psycopg_conninfo(url)
-    try:
-        bootstrap.migrate(url)
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute("CREATE TABLE bench_floor_contacts (id bigserial PRIMARY KEY,"
-                         " case_id uuid NOT NULL, channel text NOT NULL, direction text NOT NULL,"
-                         " occurred_at timestamptz NOT NULL, summary text NOT NULL)")
-            conn.execute("CREATE INDEX ON bench_floor_contacts (case_id)")
-        service = bootstrap.case_service(url)
-        clerk = Actor("bench-seed", Role.CASEWORKER)
-        case_ids = [str(service.open_case(f"BENCH-{i:04d}", clerk).id) for i in range(CASES)]
-        runner = ProjectionRunner(service, bootstrap.views(url), conninfo)
-        runner.start()
-        token = issue_token(SECRET, "bench", Role.CASEWORKER)
-        env = {**os.environ, "DATABASE_URL": url, "UPC_TOKEN_SECRET": SECRET,
-               "UPC_DATA_DIR": tempfile.mkdtemp(prefix="upc-bench-data-"),
-               "BENCH_CONNINFO": conninfo, "PYTHONPATH": str(ROOT)}
-        rows: list[dict[str, Any]] = []
+    bootstrap.migrate(url)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_floor_contacts (id bigserial PRIMARY KEY,"
+                     " case_id uuid NOT NULL, channel text NOT NULL, direction text NOT NULL,"
+                     " occurred_at timestamptz NOT NULL, summary text NOT NULL)")
+        conn.execute("CREATE INDEX ON bench_floor_contacts (case_id)")
+    service = bootstrap.case_service(url)
+    clerk = Actor("bench-seed", Role.CASEWORKER)
+    case_ids = [str(service.open_case(f"BENCH-{i:05d}", clerk).id) for i in range(cases)]
+    runner = ProjectionRunner(service, bootstrap.views(url), conninfo)
+    runner.start()
+    token = issue_token(SECRET, "bench", Role.CASEWORKER)
+    with tempfile.NamedTemporaryFile("w", prefix="upc-bench-ids-", delete=False) as ids:
+        ids.write("\n".join(case_ids) + "\n")
+    env = {**os.environ, "DATABASE_URL": url, "UPC_TOKEN_SECRET": SECRET,
+           "UPC_DATA_DIR": tempfile.mkdtemp(prefix="upc-bench-data-"),
+           "BENCH_CONNINFO": conninfo, "PYTHONPATH": str(ROOT), "BENCH_IDS": ids.name,
+           "BENCH_TOKEN": token}
+    return Stack(url, conninfo, service, runner, case_ids, token, env, embedded, ids.name)
 
-        def contact(prefix: str) -> Any:
-            def make(index: int, i: int) -> tuple[str, str, dict[str, Any]]:
-                case = case_ids[(index + concurrency * i) % CASES]
-                return "POST", f"{prefix}/cases/{case}/contacts", {
-                    **BODY, "occurred_at": datetime.now(UTC).isoformat()}
-            return make
 
-        def view(prefix: str) -> Any:
-            def make(index: int, i: int) -> tuple[str, str, None]:
-                return "GET", f"{prefix}/cases/{case_ids[(index * 7 + i) % CASES]}", None
-            return make
+# --- the run --------------------------------------------------------------------------------
 
-        for workers in workers_list:
-            for name, app, prefix, extra_env in (
-                    ("upc", "upc.asgi:app", "/api/v1", {}),
-                    ("floor", "api_bench:floor_app", "/floor", {"BENCH_FLOOR": "1"})):
-                process, base = start_server(app, workers, {**env, **extra_env})
-                try:
-                    headers = {"Authorization": f"Bearer {token}"}
-                    for endpoint, make in (("POST contact", contact(prefix)),
-                                           ("GET case view", view(prefix))):
-                        result = asyncio.run(load(base, make, concurrency, seconds, headers))
+SERVERS = (("upc", "upc.asgi:app", "/api/v1", {}),
+           ("floor", "api_bench:floor_app", "/floor", {"BENCH_FLOOR": "1"}))
+ENDPOINTS = (("POST contact", "post_contact.lua"), ("GET case view", "get_case.lua"))
+
+
+def measure(stack: Stack, workers_list: list[int], concurrencies: list[int],
+            seconds: float, warmup: float = 2.0) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for workers in workers_list:
+        for name, app, prefix, extra_env in SERVERS:
+            env = {**stack.env, **extra_env, "BENCH_PREFIX": prefix}
+            process, base = start_server(app, workers, env)
+            try:
+                for endpoint, script in ENDPOINTS:
+                    wrk(base, script, 4, warmup, env, [process.pid])
+                    for connections in concurrencies:
+                        result = wrk(base, script, connections, seconds, env, [process.pid])
                         rows.append({"server": name, "workers": workers, "endpoint": endpoint,
-                                     **result})
-                        print(f"  {name:<6} workers={workers} {endpoint:<14} "
-                              f"{result['rps']:>8} req/s  p50 {result['p50_ms']} ms  "
-                              f"p99 {result['p99_ms']} ms  errors {result['errors']}",
-                              flush=True)
-                finally:
-                    stop_server(process)
-        runner.stop()
-        service.close()
-    finally:
-        if embedded is not None:
-            embedded.stop()
+                                     "concurrency": connections, **result})
+                        print(f"  {name:<6} w={workers} c={connections:<3} {endpoint:<14}"
+                              f"{result['rps']:>8} req/s  p50 {result['p50_ms']:.2f}"
+                              f"  p99 {result['p99_ms']:.2f} ms  cpu/req "
+                              f"{result['server_cpu_ms_per_request']} ms  non2xx "
+                              f"{result['non2xx']}", flush=True)
+            finally:
+                stop_server(process)
     for row in rows:
         if row["server"] == "upc":
-            floor = next(r for r in rows if r["server"] == "floor"
-                         and r["workers"] == row["workers"] and r["endpoint"] == row["endpoint"])
-            row["ratio_to_floor"] = round(row["rps"] / floor["rps"], 3) if floor["rps"] else None
+            floor = next((r for r in rows if r["server"] == "floor"
+                          and r["workers"] == row["workers"]
+                          and r["endpoint"] == row["endpoint"]
+                          and r["concurrency"] == row["concurrency"]), None)
+            if floor and floor["rps"]:
+                row["ratio_to_floor"] = round(row["rps"] / floor["rps"], 3)
+    return rows
+
+
+def machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(), "load_average": list(os.getloadavg())}
+
+
+def run(workers_list: list[int], concurrencies: list[int], seconds: float,
+        cases: int = CASES) -> dict[str, Any]:
+    require_wrk()
+    stack = prepare(cases)
+    try:
+        load_before = os.getloadavg()
+        rows = measure(stack, workers_list, concurrencies, seconds)
+    finally:
+        stack.close()
     return {"when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                        "platform": platform.platform()},
-            "concurrency": concurrency, "seconds": seconds, "cases": CASES,
-            "command": "upc bench", "results": rows}
+            "machine": {**machine(), "load_average_before": list(load_before)},
+            "seconds": seconds, "cases": cases, "generator": "wrk",
+            "command": "upc bench api", "results": rows}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", default="1,2", help="API worker counts (default 1,2)")
+    parser.add_argument("--workers", default="2", help="API worker counts (default 2)")
+    parser.add_argument("--concurrency", default="16",
+                        help="connections, comma separated (default 16)")
     parser.add_argument("--seconds", type=float, default=8.0, help="per measurement")
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--cases", type=int, default=CASES)
     args = parser.parse_args(argv)
-    print(f"API bench: concurrency {args.concurrency}, {args.seconds:.0f}s per measurement")
-    report = run([int(w) for w in args.workers.split(",")], args.seconds, args.concurrency)
+    print(f"API bench (wrk): {args.seconds:.0f}s per measurement")
+    report = run([int(w) for w in args.workers.split(",")],
+                 [int(c) for c in args.concurrency.split(",")], args.seconds, args.cases)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"api-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")

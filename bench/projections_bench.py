@@ -72,7 +72,7 @@ def sized(life: Lifecycle, target: int) -> Any:
 
 
 def seed(app: Any, cases: int, events_per_case: int = 20,
-         chunk: int = 2000) -> dict[str, Any]:
+         chunk: int = 2000, first_case: int = 0) -> dict[str, Any]:
     """Lifecycles interleaved like live traffic: each chunk of cases advances a few events
     per case per round, and every round is saved in inserts of ~SAVE_EVENTS events. Each
     case's length is drawn uniformly around ``events_per_case`` (half to one and a half)."""
@@ -82,10 +82,10 @@ def seed(app: Any, cases: int, events_per_case: int = 20,
     started = time.perf_counter()
     with progress_bar() as bar:
         task = bar.add_task("seed cases", total=cases)
-        for first in range(0, cases, chunk):
+        for first in range(first_case, first_case + cases, chunk):
             lives = [Lifecycle(rng, f"B-{i:07d}", end - timedelta(days=rng.uniform(30, 720)),
-                               end, violations=0.02) for i in range(first,
-                                                                     min(cases, first + chunk))]
+                               end, violations=0.02)
+                     for i in range(first, min(first_case + cases, first + chunk))]
             mean = max(2, events_per_case)
             running = [(life, sized(life, rng.randint(max(2, mean // 2), mean + mean // 2)))
                        for life in lives]

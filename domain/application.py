@@ -28,6 +28,7 @@ from domain.case import Case, Stamp, case_id_for
 from domain.errors import CaseAlreadyOpen, ConcurrentModification, NotFound
 from domain.personal import InMemoryKeyStore, KeyStore, PersonalDataTranscoding
 from domain.service.clocks import ClockCommands
+from domain.service.commanding import CachedCommands
 from domain.service.decisions import DecisionCommands
 from domain.service.notices import NoticeCommands
 from domain.service.privacy import PrivacyCommands
@@ -52,7 +53,7 @@ def now() -> datetime:
 
 
 class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockCommands,
-                  Application[UUID]):
+                  CachedCommands, Application[UUID]):
     name = "upc"
     retries_on_conflict = 3
 
@@ -62,6 +63,7 @@ class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockComman
         self.clock = clock or now
         self._given_key_store = key_store
         super().__init__(env)
+        self._open_case_cache()
 
     # --- infrastructure ------------------------------------------------------------------
 
@@ -69,7 +71,8 @@ class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockComman
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
         self.key_store = self._given_key_store or self._construct_key_store()
-        transcoder.register(PersonalDataTranscoding(self.key_store))
+        self.personal_data = PersonalDataTranscoding(self.key_store)
+        transcoder.register(self.personal_data)
 
     def _construct_key_store(self) -> KeyStore:
         topic = self.env.get("UPC_KEY_STORE_TOPIC")
@@ -141,8 +144,10 @@ class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockComman
         return case
 
     def get_case(self, case_id: UUID) -> Case:
+        """The case as stored now, replayed from its events (never the shared cached one)."""
         try:
-            case: Case = self.repository.get(case_id)
+            with self.personal_data.remembering_keys():
+                case: Case = self.repository.get(case_id)
         except AggregateNotFoundError:
             raise NotFound(f"There is no case with id {case_id}.") from None
         return case
@@ -286,35 +291,3 @@ class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockComman
             raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(unknown))}")
         return self._command(case_id, actor, options.get("occurred_at"),
                              options.get("command_id"), options.get("expected_version"), change)
-
-    def _command(self, case_id: UUID, actor: Actor, occurred_at: datetime | None,
-                 command_id: str | None, expected_version: int | None,
-                 change: Callable[[Case, Stamp], None]) -> Case:
-        """Load, apply, save; on a concurrent write reload and retry.
-
-        After a conflict the in-memory aggregate still holds the rejected event, so each
-        attempt starts from a fresh load and the old object is dropped, never saved again.
-        """
-        for _ in range(self.retries_on_conflict):
-            stamp = self._stamp(actor, occurred_at, command_id)
-            case = self.get_case(case_id)
-            if case.has_handled(command_id):
-                return case
-            if expected_version is not None and case.version != expected_version:
-                raise ConcurrentModification(
-                    f"The case is now at version {case.version}, not {expected_version}; "
-                    "reload it and try again.")
-            change(case, stamp)
-            if not case.pending_events:
-                return case
-            try:
-                self.save(case)
-            except IntegrityError:
-                if expected_version is not None:
-                    raise ConcurrentModification(
-                        "The case changed while this was being recorded; reload it and "
-                        "try again.") from None
-                continue
-            return case
-        raise ConcurrentModification(
-            "The case changed while this was being recorded; reload it and try again.")

@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 import threading
 from base64 import b64decode, b64encode
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -116,6 +117,24 @@ class PersonalDataTranscoding(Transcoding):
 
     def __init__(self, keys: KeyStore) -> None:
         self.keys = keys
+        self._memo = threading.local()
+
+    @contextmanager
+    def remembering_keys(self) -> Iterator[None]:
+        """Within this block (on this thread) each subject's key is fetched once.
+
+        For replaying one aggregate: its events share a few subjects, so the key store is
+        asked once per subject, not once per event. Nothing outlives the block, so a key
+        destroyed after it is never used again from here.
+        """
+        if getattr(self._memo, "keys", None) is not None:
+            yield
+            return
+        self._memo.keys = {}
+        try:
+            yield
+        finally:
+            self._memo.keys = None
 
     def encode(self, obj: PersonalData) -> dict[str, Any]:
         if obj.text is None:
@@ -126,8 +145,16 @@ class PersonalDataTranscoding(Transcoding):
 
     def decode(self, data: dict[str, Any]) -> PersonalData:
         subject = str(data["subject"])
-        key = None if data.get("erased") else self.keys.existing_key(subject)
+        key = None if data.get("erased") else self._existing_key(subject)
         if key is None:
             return PersonalData(subject, None)
         plain = unseal(key, b64decode(data["sealed"]), subject.encode("utf-8"))
         return PersonalData(subject, plain.decode("utf-8"))
+
+    def _existing_key(self, subject: str) -> bytes | None:
+        memo: dict[str, bytes | None] | None = getattr(self._memo, "keys", None)
+        if memo is None:
+            return self.keys.existing_key(subject)
+        if subject not in memo:
+            memo[subject] = self.keys.existing_key(subject)
+        return memo[subject]

@@ -176,7 +176,7 @@ def contact_rules(rules_view: View, customer_ref: str) -> dict[str, Any]:
     days (0 = Monday) and hours, single point of contact, other structured terms and the
     always-open exceptions. ``known`` is False when there is no case for the reference.
     No reasons, no vulnerability details."""
-    with rules_view.datastore.transaction(commit=False) as curs:
+    with rules_view.datastore.cursor() as curs:
         curs.execute(SQL("SELECT case_id, rules, version FROM {0} WHERE customer_ref = %s")
                      .format(rules_view.table("contact_rules")), (customer_ref,), prepare=True)
         row = curs.fetchone()

@@ -66,7 +66,7 @@ def _page(view: View, select: str, where: list[str], params: list[Any],
     text = select + (" WHERE " + " AND ".join(where) if where else "") \
         + " ORDER BY " + ", ".join(order) + f" LIMIT {limit + 1}"
     query: Composable = SQL(text).format(**{k: view.table(v) for k, v in tables.items()})
-    with view.datastore.transaction(commit=False) as curs:
+    with view.datastore.cursor() as curs:
         curs.execute(query, params)
         rows = [dict(r) for r in curs.fetchall()]
     next_cursor = None
@@ -104,14 +104,14 @@ def case_detail(case_view: View, case_id: UUID, as_of: datetime | None = None
         "  AND c.occurred_at > %(t)s - interval '90 days' AND c.occurred_at <= %(t)s"
         " WHERE v.case_id = %(id)s GROUP BY v.case_id").format(
             v=case_view.table("case_view"), c=case_view.table("case_contact"))
-    with case_view.datastore.transaction(commit=False) as curs:
+    with case_view.datastore.cursor() as curs:
         curs.execute(query, {"t": moment, "id": case_id}, prepare=True)
         row = curs.fetchone()
     return dict(row) if row else None
 
 
 def case_id_for_customer(case_view: View, customer_ref: str) -> UUID | None:
-    with case_view.datastore.transaction(commit=False) as curs:
+    with case_view.datastore.cursor() as curs:
         curs.execute(SQL("SELECT case_id FROM {0} WHERE customer_ref = %s").format(
             case_view.table("case_view")), (customer_ref,), prepare=True)
         row = curs.fetchone()

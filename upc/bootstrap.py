@@ -11,7 +11,7 @@ from domain.application import CaseService
 from projections import reconcile as reconcile_runs
 from projections.registry import VIEW_CLASSES, construct_view
 from projections.view import VIEWS_SCHEMA, View
-from upc import append_only, roles
+from upc import append_only, group_commit, roles
 from upc.settings import SettingError, Settings, eventsourcing_env, psycopg_conninfo
 from workflows.launcher import tracking_recorder
 
@@ -131,7 +131,9 @@ def owner_url(settings: Settings) -> str:
 
 
 def case_service(database_url: str) -> CaseService:
-    app = CaseService(env={**eventsourcing_env(database_url), "CREATE_TABLE": "false"})
+    """The application service, writing concurrent commands' events by group commit."""
+    app = CaseService(env={**eventsourcing_env(database_url), "CREATE_TABLE": "false",
+                           "APPLICATION_RECORDER_TOPIC": group_commit.TOPIC})
     # The service role may not LOCK the event table itself (that needs UPDATE): a
     # SECURITY DEFINER function owned by the owner takes the same lock for it.
     recorder = app.recorder

@@ -260,7 +260,7 @@ def _bench(settings: Settings, args: argparse.Namespace) -> int:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return int(module.main(settings, args))
-    name = "launcher_bench" if args.suite == "launcher" else "api_bench"
+    name = {"launcher": "launcher_bench", "all": "suite"}.get(args.suite, "api_bench")
     path = Path(__file__).resolve().parents[1] / "bench" / f"{name}.py"
     if not path.exists():
         raise SettingError(f"upc bench runs from a clone of the repository ({path} is missing)")
@@ -272,7 +272,10 @@ def _bench(settings: Settings, args: argparse.Namespace) -> int:
     if args.suite == "launcher":
         return int(module.main(["--warnings", str(args.warnings),
                                 "--decisions", str(args.decisions)]))
-    return int(module.main(["--workers", args.workers, "--seconds", str(args.seconds)]))
+    if args.suite == "all":
+        return int(module.main(["--quick"] * args.quick + ["--smoke"] * args.smoke))
+    return int(module.main(["--workers", args.workers, "--seconds", str(args.seconds),
+                            "--concurrency", args.concurrency]))
 
 
 COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
@@ -290,7 +293,8 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
     "keys": ("`upc keys rotate`: re-wrap every per-person key under UPC_MASTER_KEY (the old "
              "key in UPC_MASTER_KEY_PREVIOUS); `upc keys new`: print a new master key", _keys),
     "bench": ("measure the API against a raw psycopg floor (`upc bench`), the projections "
-              "(`upc bench projections`) or the launcher (`upc bench launcher`)", _bench),
+              "(`upc bench projections`), the launcher (`upc bench launcher`) or everything "
+              "with plots (`upc bench all [--quick]`)", _bench),
     "rebuild": ("drop and rebuild one or all views from the event store", _rebuild),
     "reconcile": ("compare the event store with the views and with Temporal's clocks; print "
                   "the drift (exit 1 when any is left); --repair rebuilds views, starts or "
@@ -319,11 +323,18 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--hours", type=float, default=8.0,
                            help="lifetime in hours, more than 0 (default 8)")
         if name == "bench":
-            p.add_argument("--workers", default="1,2", help="API worker counts (default 1,2)")
+            p.add_argument("--workers", default="2", help="API worker counts (default 2)")
             p.add_argument("--seconds", type=float, default=8.0, help="per measurement")
+            p.add_argument("--concurrency", default="16",
+                           help="api: wrk connections, comma separated (default 16)")
             p.add_argument("suite", nargs="?", default="api",
-                           choices=["api", "projections", "launcher"],
-                           help="what to measure (default api)")
+                           choices=["api", "projections", "launcher", "all"],
+                           help="what to measure (default api; all: the whole suite, one "
+                                "JSON and PNG plots)")
+            p.add_argument("--quick", action="store_true",
+                           help="all: about two minutes")
+            p.add_argument("--smoke", action="store_true",
+                           help="all: a few seconds, proves the suite runs (CI)")
             p.add_argument("--warnings", type=int, default=300,
                            help="launcher: warnings to launch (each starts two workflows)")
             p.add_argument("--decisions", type=int, default=20,

@@ -108,14 +108,14 @@ class ServiceContract:
                                                            monkeypatch: Any) -> None:
         stale = story.case
         story.record_contact()  # someone else wins the race
-        real_get = story.app.get_case
+        real_get = story.app._case_for_command  # the cached case, else a replay
         calls = {"n": 0}
 
         def first_stale(case_id: Any) -> Case:
             calls["n"] += 1
             return stale if calls["n"] == 1 else real_get(case_id)
 
-        monkeypatch.setattr(story.app, "get_case", first_stale)
+        monkeypatch.setattr(story.app, "_case_for_command", first_stale)
         case = story.app.record_contact(story.case_id, CASEWORKER, channel="phone",
                                         direction="inbound", occurred_at=story.clock.now,
                                         summary="second")
