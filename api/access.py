@@ -82,6 +82,9 @@ ROUTE_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", f"{C}/subject-access-requests"): FRONT_LINE,
     ("POST", f"{C}/tenancy-end"): FRONT_LINE,
     ("POST", f"{C}/setting-overrides"): MANAGEMENT,
+    # equality monitoring: write-only (answers are counted only in the committee report)
+    ("POST", f"{C}/equality-monitoring"): FRONT_LINE,
+    ("POST", f"{C}/equality-monitoring/withdrawal"): FRONT_LINE | {ADM},
     # personal data: subject access, complaints, Ombudsman, holds, erasure, disposal
     ("POST", f"{C}/subject-access-requests/{{request_id}}/extension"): MANAGEMENT | {ADM},
     ("POST", f"{C}/subject-access-requests/{{request_id}}/response"): FRONT_LINE | {ADM},

@@ -19,6 +19,7 @@ from api.routes import (
     cases,
     contacts,
     decisions,
+    equality,
     other,
     privacy,
     reads,
@@ -84,7 +85,7 @@ def create_app(settings: Any, parts: AppParts) -> FastAPI:
     metrics.install(app)  # outermost middleware: times everything, refusals included
     codec.install(app, settings)  # the Temporal UI's codec server, CORS for /codec/ only
     for module in (cases, contacts, decisions, restrictions, appeals, other, privacy,
-                   settings_routes, reads):
+                   settings_routes, reads, equality):
         app.include_router(module.router)
     app.include_router(privacy_reads)
     access.check_every_route_is_listed(app.routes)

@@ -30,6 +30,7 @@ from domain.personal import InMemoryKeyStore, KeyStore, PersonalDataTranscoding
 from domain.service.clocks import ClockCommands
 from domain.service.commanding import CachedCommands
 from domain.service.decisions import DecisionCommands
+from domain.service.equality import EqualityCommands
 from domain.service.notices import NoticeCommands
 from domain.service.privacy import PrivacyCommands
 from domain.settings import SETTINGS_ID, PolicySettings, PolicyValues
@@ -53,7 +54,7 @@ def now() -> datetime:
 
 
 class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockCommands,
-                  CachedCommands, Application[UUID]):
+                  EqualityCommands, CachedCommands, Application[UUID]):
     name = "upc"
     retries_on_conflict = 3
 

@@ -295,3 +295,25 @@ class NoticeNotDeliverable(WrongState):
     """The notice cannot go this way (no sealed address, the customer erased...)."""
 
     code = "notice-not-deliverable"
+
+
+# --- equality monitoring and the customer's identity ----------------------------------------
+
+class EqualityConsentRequired(DomainError):
+    """Equality answers are recorded only with the customer's own, separate consent."""
+
+    code = "equality-consent-required"
+
+
+class EqualityAnswerUnknown(InvalidInput):
+    code = "equality-answer-unknown"
+
+
+class EqualityAnswersRequired(InvalidInput):
+    code = "equality-answers-required"
+
+
+class EqualityConsentNotGiven(WrongState):
+    """Nothing to withdraw: no equality answers are held with consent."""
+
+    code = "equality-consent-not-given"

@@ -47,6 +47,8 @@ class CaseState:
     litigation_holds: dict[UUID, datetime]
     disposed_at: datetime | None
     owner_id: str | None
+    equality_consent: bool
+    equality_recorded_at: datetime | None
 
 
     if TYPE_CHECKING:

@@ -4,10 +4,14 @@ No names, customer references, ids or free text; the only date is the quarter. A
 from 1 to ``threshold - 1`` (default 5) is suppressed, and where a group would let a reader
 work a suppressed cell back from the total, the next smallest cell is suppressed too.
 
-The equality breakdown compares cases with the tenant base, which an administrator
-provides (``load_tenant_base``: characteristic, category, tenants). The domain records no
-protected characteristics of customers yet, so case counts per category are reported as not
-available; the tenant-base side is shown, aggregated and suppressed the same way.
+The equality breakdown compares the customers the policy was used on in the quarter (a
+warning given or a restriction decided) with the tenant base, which an administrator provides
+(``load_tenant_base``: characteristic, category, tenants, in the codes of
+``domain.equality.QUESTIONS``). The customers' answers are special-category data: no view
+holds them. The caller opens them from the event log at report time
+(``CaseService.equality_answers``) and passes them in; only the suppressed counts leave this
+module. A customer who gave no answer, withdrew consent or was erased counts as
+``not_recorded``.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from psycopg.sql import SQL
 
 from domain.calendar import start_of
+from domain.equality import NOT_RECORDED, QUESTIONS, categories
 from projections.view import View
 
 DEFAULT_THRESHOLD = 5
@@ -96,8 +103,13 @@ def suppress(counts: dict[str, int], threshold: int) -> dict[str, dict[str, Any]
 
 
 def committee_report(case_view: View, timeline_view: View, quarter: str, *,
-                     threshold: int = DEFAULT_THRESHOLD) -> dict[str, Any]:
-    """The anonymised counts of POLICY.md "Reporting" for one quarter (``"2026-Q1"``)."""
+                     threshold: int = DEFAULT_THRESHOLD,
+                     equality_answers: Mapping[UUID, Mapping[str, str]] | None = None
+                     ) -> dict[str, Any]:
+    """The anonymised counts of POLICY.md "Reporting" for one quarter (``"2026-Q1"``).
+
+    ``equality_answers``: each consenting customer's answers by case id (opened by the
+    caller at report time); None leaves the equality case counts out."""
     first, after = quarter_bounds(quarter)
     params = {"a": start_of(first), "b": start_of(after)}
     tables = {"w": case_view.table("case_warning"), "r": case_view.table("case_restriction"),
@@ -111,11 +123,14 @@ def committee_report(case_view: View, timeline_view: View, quarter: str, *,
             counts = {c: 0 for c in CATEGORIES.get(name, ())}
             counts.update({row["category"]: int(row["n"]) for row in curs.fetchall()})
             sections[name] = suppress(counts, threshold)
+        curs.execute(SQL(IN_SCOPE).format(**tables), params)
+        in_scope = [row["case_id"] for row in curs.fetchall()]
+    cases = None if equality_answers is None else equality_counts(in_scope, equality_answers)
     return {
         "quarter": quarter, "period": {"from_month": first.strftime("%Y-%m"),
                                        "to_month": (after - timedelta(days=1)).strftime("%Y-%m")},
         "suppression_threshold": threshold, "sections": sections,
-        "equality": equality_breakdown(case_view, threshold),
+        "equality": equality_breakdown(case_view, threshold, cases),
     }
 
 
@@ -140,7 +155,25 @@ def load_tenant_base(view: View, csv_text: str) -> int:
     return len(rows)
 
 
-def equality_breakdown(view: View, threshold: int) -> dict[str, Any]:
+# The customers the policy was used on in the quarter: the equality breakdown's population.
+IN_SCOPE = ("SELECT case_id FROM {w} WHERE given_at >= %(a)s AND given_at < %(b)s UNION"
+            " SELECT case_id FROM {r} WHERE decided_at >= %(a)s AND decided_at < %(b)s"
+            " AND status <> 'rejected'")
+
+
+def equality_counts(case_ids: list[UUID], answers: Mapping[UUID, Mapping[str, str]]
+                    ) -> dict[str, dict[str, int]]:
+    """Per question, how many of these cases gave each answer (``not_recorded``: none)."""
+    counts = {q: dict.fromkeys(categories(q), 0) for q in QUESTIONS}
+    for case_id in case_ids:
+        given = answers.get(case_id, {})
+        for question, cells in counts.items():
+            cells[given.get(question, NOT_RECORDED)] += 1
+    return counts
+
+
+def equality_breakdown(view: View, threshold: int,
+                       cases: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
     with view.datastore.transaction(commit=False) as curs:
         curs.execute("SELECT to_regclass(%s) IS NOT NULL AS present",
                      (f"{view.schema}.tenant_base",))
@@ -154,15 +187,26 @@ def equality_breakdown(view: View, threshold: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for row in rows:
         out.setdefault(row["characteristic"], {})[row["category"]] = row["tenants"]
+    tenants = {name: suppress(counts, threshold) for name, counts in out.items()}
+    shown = {name: suppress(counts, threshold) for name, counts in (cases or {}).items()}
+    characteristics: dict[str, Any] = {}
+    for name in [*QUESTIONS, *(n for n in tenants if n not in QUESTIONS)]:
+        if name not in tenants and name not in shown:
+            continue
+        names = [*tenants.get(name, {}), *(c for c in shown.get(name, {})
+                                           if c not in tenants.get(name, {}))]
+        characteristics[name] = {
+            category: {"tenants": tenants.get(name, {}).get(category),
+                       "cases": shown.get(name, {}).get(category)} for category in names}
     return {
         "tenant_base_provided": bool(rows),
-        "case_counts_available": False,
-        "note": "The service records no protected characteristics of customers yet; only the "
-                "tenant base is shown.",
-        "characteristics": {
-            name: {category: {"tenants": cell, "cases": None}
-                   for category, cell in suppress(counts, threshold).items()}
-            for name, counts in out.items()},
+        "case_counts_available": cases is not None,
+        "note": ("Cases: customers with a warning given or a restriction decided in the "
+                 "quarter, by their own equality monitoring answers (given with separate "
+                 "consent); not_recorded: no answer, consent withdrawn, or erased. Cells "
+                 f"under {threshold} are suppressed.") if cases is not None else
+                "Case counts were not requested; only the tenant base is shown.",
+        "characteristics": characteristics,
     }
 
 
@@ -177,9 +221,13 @@ def report_csv(report: dict[str, Any]) -> str:
                              "" if cell["count"] is None else cell["count"],
                              "yes" if cell["suppressed"] else "no"])
     for characteristic, cells in report["equality"]["characteristics"].items():
-        for category, cell in cells.items():
-            tenants = cell["tenants"]
-            writer.writerow([report["quarter"], f"tenant_base:{characteristic}", category,
-                             "" if tenants["count"] is None else tenants["count"],
-                             "yes" if tenants["suppressed"] else "no"])
+        for side in ("tenants", "cases"):
+            label = "tenant_base" if side == "tenants" else "cases"
+            for category, cell in cells.items():
+                shown = cell[side]
+                if shown is None:
+                    continue
+                writer.writerow([report["quarter"], f"{label}:{characteristic}", category,
+                                 "" if shown["count"] is None else shown["count"],
+                                 "yes" if shown["suppressed"] else "no"])
     return buffer.getvalue()

@@ -27,6 +27,7 @@ router = guarded_router("cases")
 
 # Personal data fields that are special category (vulnerability, health).
 SPECIAL_FIELDS = {("VulnerabilityInfoRecorded", "details"), ("CheckRecorded", "notes")}
+WITHHELD_FIELDS = {("EqualityMonitoringRecorded", "answers")}
 
 
 def case_id_of_customer(service: CaseService, customer_ref: str) -> UUID | None:
@@ -155,7 +156,9 @@ def case_events(case_id: UUID, actor: CurrentActor, service: Service, pool: Pool
             if key in _ENVELOPE:
                 continue
             if isinstance(value, PersonalData):
-                if _is_special(name, key, event) and not special:
+                if (name, key) in WITHHELD_FIELDS:
+                    value = None  # equality answers: counted in the report, shown to no one
+                elif _is_special(name, key, event) and not special:
                     value = None
                 else:
                     shown_special |= _is_special(name, key, event) and value.text is not None

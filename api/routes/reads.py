@@ -138,7 +138,8 @@ def committee_report(request: Request, service: Service, views: Views,
     case_view, timeline_view = view(views, "case_view"), view(views, "case_timeline")
     wait_for_position(service, [case_view, timeline_view], min_position)
     try:
-        result = report.committee_report(case_view, timeline_view, quarter)
+        result = report.committee_report(case_view, timeline_view, quarter,
+                                         equality_answers=service.equality_answers())
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     if _wants_csv(request.headers.get("accept", "")):

@@ -91,7 +91,8 @@ def _report(service: Any, views: dict[str, Any], quarter: str) -> dict[str, Any]
     case_view, timeline_view = views["case_view"], views["case_timeline"]
     wait_for_position(service, [case_view, timeline_view], None)
     try:
-        return report.committee_report(case_view, timeline_view, quarter)
+        return report.committee_report(case_view, timeline_view, quarter,
+                                       equality_answers=service.equality_answers())
     except ValueError as exc:
         raise HTTPException(404, str(exc)) from None
 

@@ -15,6 +15,7 @@ from domain import events as ev
 from domain.case.appeals import AppealCommands
 from domain.case.contacts import ContactCommands
 from domain.case.core import CaseCore
+from domain.case.equality import EqualityCommands
 from domain.case.firing import ClockCommands
 from domain.case.matters import MatterCommands
 from domain.case.notices import NoticeCommands
@@ -32,7 +33,8 @@ from domain.permissions import (
 
 
 class Case(ContactCommands, WarningCommands, RestrictionCommands, NoticeCommands,
-           AppealCommands, MatterCommands, RetentionCommands, ClockCommands, CaseCore,
+           AppealCommands, MatterCommands, RetentionCommands, ClockCommands, EqualityCommands,
+           CaseCore,
            Aggregate):
     TOPIC = "upc.case:Case"
 
@@ -92,6 +94,8 @@ class Case(ContactCommands, WarningCommands, RestrictionCommands, NoticeCommands
     PersonErased = ev.PersonErased
     CaseDisposed = ev.CaseDisposed
     CaseOwnerAssigned = ev.CaseOwnerAssigned
+    EqualityMonitoringRecorded = ev.EqualityMonitoringRecorded
+    EqualityConsentWithdrawn = ev.EqualityConsentWithdrawn
 
     @classmethod
     def open(cls, customer_ref: str, stamp: Stamp) -> Case:

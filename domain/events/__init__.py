@@ -9,6 +9,7 @@ all, so ``from domain import events as ev`` names every one.
 from domain.events.appeals import *
 from domain.events.base import *
 from domain.events.contacts import *
+from domain.events.equality import *
 from domain.events.matters import *
 from domain.events.notices import *
 from domain.events.privacy import *

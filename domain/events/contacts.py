@@ -66,6 +66,8 @@ class Opened(CaseEvent, Aggregate.Created):
         case.litigation_holds = {}
         case.disposed_at = None
         case.owner_id = None
+        case.equality_consent = False
+        case.equality_recorded_at = None
         super().apply(aggregate)
 
 class ContactRecorded(CaseEvent):

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -29,6 +29,8 @@ class ServiceBase(_Base):
         def get_case(self, case_id: UUID) -> Case: ...
 
         def policy_values(self) -> PolicyValues: ...
+
+        def events_of_kinds(self, *kinds: type[Any], page: int = 500) -> Iterator[Any]: ...
 
         @staticmethod
         def new_id(case_id: UUID, command_id: str | None) -> UUID: ...

@@ -226,6 +226,13 @@ class Stage:
         return built
 
 
+    def with_equality(self, **answers: str) -> Built:
+        """Opened, the customer's equality monitoring answers recorded with consent."""
+        built = self.opened()
+        self.service.record_equality_monitoring(
+            built.case_id, CASEWORKER, answers=answers or {"age_band": "35_44"}, consent=True)
+        return built
+
     def subject_access(self) -> Built:
         built = self.opened()
         case = self.service.record_subject_access_request(built.case_id, CASEWORKER)
