@@ -71,6 +71,11 @@ ROUTE_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", f"{C}/restrictions/{{restriction_id}}/appeals"): MANAGEMENT,
     ("POST", f"{C}/restrictions/{{restriction_id}}/complaints"): FRONT_LINE,
     ("POST", f"{C}/notices/{{notice_id}}/dispatch"): FRONT_LINE,
+    # letters: preview (not recorded), email, printed and posted, the sent letter
+    ("GET", f"{C}/notices/{{notice_id}}/preview"): CASE_READERS,
+    ("POST", f"{C}/notices/{{notice_id}}/email"): FRONT_LINE,
+    ("POST", f"{C}/notices/{{notice_id}}/post"): FRONT_LINE,
+    ("GET", f"{C}/notices/{{notice_id}}/document"): CASE_READERS,
     # appeals
     ("POST", f"{C}/appeals/{{appeal_id}}/decision"): SENIOR,
     ("POST", f"{C}/appeals/{{appeal_id}}/late-acceptance"): SENIOR,

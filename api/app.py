@@ -20,6 +20,7 @@ from api.routes import (
     contacts,
     decisions,
     equality,
+    notices,
     other,
     privacy,
     reads,
@@ -84,7 +85,7 @@ def create_app(settings: Any, parts: AppParts) -> FastAPI:
     app.include_router(health.router)
     metrics.install(app)  # outermost middleware: times everything, refusals included
     codec.install(app, settings)  # the Temporal UI's codec server, CORS for /codec/ only
-    for module in (cases, contacts, decisions, restrictions, appeals, other, privacy,
+    for module in (cases, contacts, decisions, restrictions, notices, appeals, other, privacy,
                    settings_routes, reads, equality):
         app.include_router(module.router)
     app.include_router(privacy_reads)

@@ -1,6 +1,6 @@
 """What the code can refuse with, read from its own source, so the documentation cannot drift.
 
-The source of ``domain`` and ``api`` is parsed once (``ast``). For every function we note the
+The source of ``domain``, ``api`` and ``letters`` is parsed once (``ast``). For every function we note the
 domain errors it raises (with the message it gives), the ``HTTPException`` statuses it builds,
 and the names it calls. What a function can refuse with is what it raises plus what any
 function it calls by that name can raise, followed through the whole call graph.
@@ -21,9 +21,12 @@ from typing import Any
 
 import api
 import domain
+import letters
 from domain import errors
 
-PACKAGES = (Path(domain.__file__).parent, Path(api.__file__).parent)
+# letters: the API's letter routes refuse with the notice rules through it
+PACKAGES = (Path(domain.__file__).parent, Path(api.__file__).parent,
+            Path(letters.__file__).parent)
 ROUTE_DECORATORS = {"get", "post", "put", "patch", "delete"}
 # Names too common to follow: ``jwt.decode`` and ``bytes.decode`` are not the transcoders'.
 NOT_FOLLOWED = {"decode"}

@@ -18,13 +18,14 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from upc.app import create_app
 from api.auth import issue_token
 from domain.actors import Actor, Role
 from domain.application import CaseService
 from domain.terms import RestrictionTerms
+from letters.sending import record_posted
 from projections.runner import ProjectionRunner
 from upc import bootstrap
+from upc.app import create_app
 from upc.settings import Settings, psycopg_conninfo
 
 SECRET = "api-tests-secret-0123456789abcdef0123456789"
@@ -184,6 +185,12 @@ class Stage:
                                                 restriction_id=built.restriction,
                                                 reason="Proportionate.")
         built.notice = case.restrictions[built.restriction].notice_id
+        return built
+
+    def posted(self) -> Built:
+        """Approved, its letter recorded as printed and posted."""
+        built = self.approved()
+        record_posted(self.service, built.case_id, CASEWORKER, built.notice)
         return built
 
     def active(self) -> Built:
