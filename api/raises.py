@@ -112,33 +112,54 @@ def placeholder(node: ast.expr) -> str:
     return "..."
 
 
+CONSTRUCTORS = ("__init__", "__post_init__")
+
+
 def _scan(tree: ast.AST, module: str, known: set[str],
           functions: dict[str, list[Function]], raises: list[Raise]) -> None:
     for node in ast.walk(tree):
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if isinstance(node, ast.ClassDef) and node.name not in known:
+            # Calling a class runs its constructor: follow ``Terms(...)`` into __post_init__.
+            constructors = [n.name for n in node.body if isinstance(n, ast.FunctionDef)
+                            and n.name in CONSTRUCTORS]
+            if constructors:
+                functions.setdefault(node.name, []).append(Function(
+                    module, node.name, calls={f"{node.name}.{c}" for c in constructors}))
+            for method in node.body:
+                if isinstance(method, ast.FunctionDef) and method.name in CONSTRUCTORS:
+                    fn = _function(method, module, known, raises)
+                    functions.setdefault(f"{node.name}.{method.name}", []).append(fn)
             continue
-        fn = Function(module, node.name, endpoint=any(
-            isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
-            and d.func.attr in ROUTE_DECORATORS for d in node.decorator_list))
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.Raise) and inner.exc is not None:
-                exc = inner.exc.func if isinstance(inner.exc, ast.Call) else inner.exc
-                name = exc.id if isinstance(exc, ast.Name) else \
-                    exc.attr if isinstance(exc, ast.Attribute) else None
-                if name in known:
-                    fn.raises.add(name)
-                    if isinstance(inner.exc, ast.Call):
-                        first = inner.exc.args[0] if inner.exc.args else None
-                        raises.append(Raise(name, template(first), module, node.name,
-                                            inner.lineno))
-            elif isinstance(inner, ast.Call):
-                called = _called_name(inner)
-                if called == "HTTPException" and inner.args and \
-                        isinstance(inner.args[0], ast.Constant):
-                    fn.statuses.add(int(inner.args[0].value))
-                elif called and called not in known and called not in NOT_FOLLOWED:
-                    fn.calls.add(called)
-        functions.setdefault(node.name, []).append(fn)
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or \
+                node.name in CONSTRUCTORS:
+            continue
+        functions.setdefault(node.name, []).append(_function(node, module, known, raises))
+
+
+def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, module: str, known: set[str],
+              raises: list[Raise]) -> Function:
+    fn = Function(module, node.name, endpoint=any(
+        isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+        and d.func.attr in ROUTE_DECORATORS for d in node.decorator_list))
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Raise) and inner.exc is not None:
+            exc = inner.exc.func if isinstance(inner.exc, ast.Call) else inner.exc
+            name = exc.id if isinstance(exc, ast.Name) else \
+                exc.attr if isinstance(exc, ast.Attribute) else None
+            if name in known:
+                fn.raises.add(name)
+                if isinstance(inner.exc, ast.Call):
+                    first = inner.exc.args[0] if inner.exc.args else None
+                    raises.append(Raise(name, template(first), module, node.name,
+                                        inner.lineno))
+        elif isinstance(inner, ast.Call):
+            called = _called_name(inner)
+            if called == "HTTPException" and inner.args and \
+                    isinstance(inner.args[0], ast.Constant):
+                fn.statuses.add(int(inner.args[0].value))
+            elif called and called not in known and called not in NOT_FOLLOWED:
+                fn.calls.add(called)
+    return fn
 
 
 @dataclass

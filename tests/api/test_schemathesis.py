@@ -23,8 +23,22 @@ from domain.actors import Role
 from tests.api.conftest import auth
 
 PREFERENCE = (Role.SENIOR_MANAGER, Role.AUDITOR, Role.COMMITTEE, Role.ADMIN)
+
+
+def problem_type_documented(ctx: object, response: object, case: schemathesis.Case) -> None:
+    """A problem's ``type`` is one the operation documents in ``x-problem-types``: the list
+    derived from the code (``api.problems``) must not miss what the service answers."""
+    if not response.headers.get("content-type", [""])[0].startswith(  # type: ignore[attr-defined]
+            "application/problem+json"):
+        return
+    documented = {p["type"] for p in case.operation.definition.raw.get("x-problem-types", [])}
+    found = response.json().get("type")  # type: ignore[attr-defined]
+    assert not documented or found in documented, \
+        f"{case.operation.label} answered {found}, not in its x-problem-types"
+
+
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,
-          content_type_conformance]
+          content_type_conformance, problem_type_documented]
 EXAMPLES_PER_OPERATION = 12
 
 
