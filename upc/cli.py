@@ -247,6 +247,34 @@ def _keys(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from upc.backup import backup, read_manifest
+
+    target = backup(settings, Path(args.directory))
+    manifest = read_manifest(target)
+    tables = ", ".join(f"{t} {n}" for t, n in manifest["tables"].items())
+    extra = " + Temporal's SQLite" if manifest.get("temporal") else ""
+    key = (" + the master key (keep this backup as safe as the data directory)"
+           if manifest.get("master_key") else "; the master key is NOT in it: keep "
+           "UPC_MASTER_KEY in your secret store")
+    print(f"upc: backed up {tables}{extra}{key} to {target}")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from upc.backup import restore
+
+    restored = restore(settings, Path(args.directory))
+    where = "DATABASE_URL" if settings.database_url else str(settings.data_dir)
+    print(f"upc: restored {', '.join(f'{t} {n}' for t, n in restored.items())} into {where}; "
+          "the views rebuild when the parts start; then run `upc reconcile --repair`")
+    return 0
+
+
 def _bench(settings: Settings, args: argparse.Namespace) -> int:
     import importlib.util
     from pathlib import Path
@@ -299,6 +327,10 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
     "reconcile": ("compare the event store with the views and with Temporal's clocks; print "
                   "the drift (exit 1 when any is left); --repair rebuilds views, starts or "
                   "signals workflows", _reconcile),
+    "backup": ("back up the event store, key store and access log (pg_dump), and in embedded "
+               "mode Temporal's SQLite and the master key, into a new directory", _backup),
+    "restore": ("restore a backup into an empty DATABASE_URL or, unset, an empty UPC_DATA_DIR",
+                _restore),
     "demo": ("seed a dozen demo cases at every stage (beside `upc serve`)", _demo),
 }
 
@@ -343,6 +375,8 @@ def parser() -> argparse.ArgumentParser:
                            help="projections: cases to seed (default 100000)")
             p.add_argument("--events-per-case", type=int, default=20,
                            help="projections: average events per case (default 20)")
+        if name in ("backup", "restore"):
+            p.add_argument("directory", help="the backup directory (backup: a new one)")
         if name == "keys":
             p.add_argument("action", choices=["rotate", "new"], help="rotate or new")
         if name == "reconcile":
