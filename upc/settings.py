@@ -6,12 +6,30 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class SettingError(ValueError):
     """A setting is present but unusable; the message names the setting."""
+
+
+MIN_SECRET_BYTES = 32
+#: Words of the placeholders that documentation and examples ship with.
+PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me", "change-this", "replace-me",
+                     "placeholder", "example", "your-secret", "secret-here", "insecure")
+
+
+def weak_secret(value: str) -> str | None:
+    """Why ``value`` is no secret (a placeholder, too short, too repetitive), else None."""
+    lowered = value.lower()
+    if any(word in lowered for word in PLACEHOLDER_WORDS):
+        return "is a placeholder"
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return f"is shorter than {MIN_SECRET_BYTES} bytes"
+    if len(set(value)) < 8:
+        return "is too repetitive to be random"
+    return None
 
 
 class Settings(BaseSettings):
@@ -83,6 +101,18 @@ class Settings(BaseSettings):
             parts.port  # noqa: B018 - raises on a non-numeric port
         except ValueError:
             raise ValueError("has an invalid port") from None
+        return value
+
+    @field_validator("upc_token_secret")
+    @classmethod
+    def _check_token_secret(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Outside embedded mode (``DATABASE_URL`` set) a token secret must be a real one."""
+        if value in (None, ""):
+            return None
+        if info.data.get("database_url") and (reason := weak_secret(value)):
+            raise ValueError(f"{reason}; outside embedded mode set it to at least "
+                             f"{MIN_SECRET_BYTES} random bytes (e.g. `openssl rand -base64 48`) "
+                             "or use UPC_OIDC_ISSUER")
         return value
 
     @field_validator("temporal_address")
