@@ -66,6 +66,7 @@ def migrate(database_url: str, service_url: str | None = None) -> None:
             assert table == roles.EVENTS_TABLE, table
             append_only.protect(conn, schema, table)
             roles.install_lock_function(conn, schema or "public")
+            group_commit.install_append_function(conn, schema or "public", table)
             app.close()
             for view_class in VIEW_CLASSES:
                 construct_view(view_class, env).datastore.close()
