@@ -46,7 +46,7 @@ def case_actions(actor: Actor, case: dict[str, Any], timeline: list[dict[str, An
     for event in timeline:
         if event["event_type"] == "IncidentRecorded":
             incident = event["detail"].get("incident_id")
-            out.append((caseworker.SPECS[-1].href(case["case_id"], incident),
+            out.append((caseworker.SUPPORT.href(case["case_id"], incident),
                         f"Record support for staff after the incident of "
                         f"{event['occurred_at']:%-d %b %Y}"))
     out += manager.manager_actions(case, timeline)

@@ -18,12 +18,13 @@ from api.schemas import (
     RecordIncident,
     RecordStaffSupport,
     RecordVulnerability,
+    TriageContact,
 )
 from api.web.forms import Field, Spec, add_form
 from api.web.pages import DAYS, Form, PageRoute, done, one, options, render, run_command, validate
 from api.web.session import Allow, check_csrf
 from domain.actors import Actor
-from domain.vocabulary import BehaviourCategory, Channel, SupportResponse
+from domain.vocabulary import BehaviourCategory, Channel, SupportResponse, Triage
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Posted = Annotated[dict[str, Any], Depends(check_csrf)]
@@ -101,6 +102,13 @@ def _vulnerability_fields(_: list[tuple[str, str]]) -> list[Field]:
                   missing="Enter what you were told")]
 
 
+def _triage_fields(_: list[tuple[str, str]]) -> list[Field]:
+    return [Field("radios", "classification", "What was the contact?",
+                  "Classified once. Emergencies, safeguarding and mandatory services are "
+                  "always answered.", options(Triage), missing="Choose what the contact was"),
+            Field("textarea", "note", "Note (optional)")]
+
+
 def _support_fields(incidents: list[tuple[str, str]]) -> list[Field]:
     return [Field("text", "staff_id", "Member of staff", "Their user name."),
             Field("radios", "response", "Support", options=options(SupportResponse))]
@@ -114,10 +122,15 @@ SPECS = [
     Spec("vulnerability/new", "Record vulnerability information",
          ("POST", f"{C}/assessments"), RecordVulnerability, decisions.record_vulnerability,
          _vulnerability_fields, "details", "vulnerability"),
+    Spec("triage", "Triage the contact", ("POST", f"{C}/contacts/{{contact_id}}/triage"),
+         TriageContact, contacts.triage_contact, _triage_fields, "classification",
+         "triaged", part="contact"),
     Spec("staff-support", "Record support for a member of staff",
          ("POST", f"{C}/incidents/{{incident_id}}/staff-support"), RecordStaffSupport,
          contacts.record_staff_support, _support_fields, "staff_id", "staff_support",
          part="incident"),
 ]
+SUPPORT = SPECS[-1]
+SUPPORT = SPECS[-1]
 for _spec in SPECS:
     add_form(router, _spec)

@@ -86,7 +86,8 @@ templates.env.filters["sentence"] = lambda v: _words(v)[:1].upper() + _words(v)[
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     actor = context.pop("actor", None) or session_actor(request)
     response = templates.TemplateResponse(request, name, {
-        "actor": actor, "csrf_field": CSRF_FIELD, "csrf": csrf_token(request), **context},
+        "actor": actor, "can": lambda href: actor is not None and page_allows(href, actor),
+        "csrf_field": CSRF_FIELD, "csrf": csrf_token(request), **context},
         status_code=status)
     return finish(request, response)
 

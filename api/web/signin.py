@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import secrets
+import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Annotated, Any
@@ -147,6 +148,9 @@ def oidc_callback(request: Request, code: Annotated[str | None, Query(max_length
     try:
         token = _exchange(request, code, verifier)
         request.app.state.authenticator.actor(token)
+    except urllib.error.HTTPError:
+        return error_page(request, 403, "The sign-in service refused to complete signing "
+                                        "in. Start again from the sign-in page.")
     except (IssuerUnreachable, KeyError, OSError, ValueError):
         return error_page(request, 503, "The sign-in service cannot be reached; try again "
                                         "shortly.")
