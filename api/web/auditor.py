@@ -47,7 +47,9 @@ def check_page(request: Request, check: Annotated[str, Path(max_length=80)],
                service: Service, views: Views,
                actor: Annotated[Actor, Depends(Allow(CHECK, ("GET", C)))],
                cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
-    page = reads.audit_check(check, service, views, cursor=cursor, limit=50)
+    if check not in audit.CHECKS_BY_NAME:
+        raise HTTPException(404, f"There is no audit check '{check}'.")
+    page = reads.audit_check(reads.Check(check), service, views, cursor=cursor, limit=50)
     refs: dict[Any, str] = {}
     for row in page["items"]:
         if row["case_id"] not in refs:

@@ -238,6 +238,8 @@ def queues_page(request: Request, views: Views,
     for name, title in QUEUE_TITLES.items():
         page = queries.WORK_QUEUES[name](case_view, limit=50)
         for item in page["items"]:
+            if item.get("customer_ref"):
+                continue
             case_id = item["case_id"]
             if case_id not in refs:
                 row = queries.case_detail(case_view, case_id)
