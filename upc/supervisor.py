@@ -286,6 +286,7 @@ class Supervisor:
                        else f"(your Temporal at {s.temporal_address})")
         return "\n".join([
             f"upc is ready in {seconds:.1f}s",
+            f"  Pages      {base}/   (sign in as any user and role)",
             f"  API        {base}/api/v1   (docs {base}/docs)",
             f"  Temporal   {temporal_ui}",
             f"  Data       {s.data_dir}" + ("" if self.postgres else "  (PostgreSQL: DATABASE_URL)"),

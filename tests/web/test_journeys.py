@@ -15,6 +15,17 @@ from tests.web.conftest import Served, check_page, sign_in, tab_to
 pytestmark = pytest.mark.e2e
 
 
+def keys(page: Any, *steps: tuple[str, str]) -> None:
+    """Answer a form by keyboard: for each (field, what), Tab to the field, then press
+    Space or Enter, or type the text."""
+    for selector, what in steps:
+        tab_to(page, selector)
+        if what in ("Space", "Enter"):
+            page.keyboard.press(what)
+        else:
+            page.keyboard.type(what)
+
+
 def type_date(page: Any, name: str, day: date) -> None:
     """GOV.UK's date input, by keyboard: day, Tab, month, Tab, year."""
     tab_to(page, f"#{name}")
@@ -88,14 +99,10 @@ def test_caseworker_finds_a_customer_and_records_a_contact_by_keyboard(
     assert "Enter what the contact was about" in page.locator("#summary-error").inner_text()
     check_page(page, "record-contact-errors")
     assert _version(served, case_id) == before
-    tab_to(page, "#channel")
-    page.keyboard.press("Space")  # phone, the first channel
-    tab_to(page, "#direction")
-    page.keyboard.press("Space")  # inbound
-    tab_to(page, "#summary")
-    page.keyboard.type("Rang about the boiler for the third time this week.")
-    tab_to(page, "main button[type=submit]")
-    page.keyboard.press("Enter")
+    keys(page, ("#channel", "Space"),  # phone, the first channel
+         ("#direction", "Space"),  # inbound
+         ("#summary", "Rang about the boiler for the third time this week."),
+         ("main button[type=submit]", "Enter"))
     page.wait_for_url(f"**/cases/{case_id}?done=contact*")
     assert "Contact recorded" in page.locator(".govuk-notification-banner").inner_text()
     timeline = page.locator("#timeline + table").inner_text()
@@ -116,17 +123,11 @@ def test_manager_proposes_second_manager_approves_and_refusals_show_on_the_form(
     page.wait_for_url("**/propose")
     check_page(page, "propose")
     # the terms, by keyboard: email and letter only, a single point of contact
-    tab_to(page, "#permitted_channels-2")  # email
     assert page.eval_on_selector("#permitted_channels-2", "e => e.value") == "email"
-    page.keyboard.press("Space")
-    tab_to(page, "#single_point_of_contact")
-    page.keyboard.type("Tenancy team inbox")
-    tab_to(page, "#services")
-    page.keyboard.type("housing management")
-    tab_to(page, "#evidence")
-    page.keyboard.press("Space")
-    tab_to(page, "#reason")
-    page.keyboard.type("Abuse continued after the informal warning.")
+    keys(page, ("#permitted_channels-2", "Space"),
+         ("#single_point_of_contact", "Tenancy team inbox"),
+         ("#services", "housing management"), ("#evidence", "Space"),
+         ("#reason", "Abuse continued after the informal warning."))
     # a review date in the past: the domain rule refuses it, next to the field
     past = date.today() - timedelta(days=3)
     type_date(page, "review_date", past)
@@ -154,13 +155,9 @@ def test_manager_proposes_second_manager_approves_and_refusals_show_on_the_form(
     page.keyboard.press("Enter")
     page.wait_for_url("**/decision")
     decision_url = page.url
-    tab_to(page, "#outcome")
-    page.keyboard.press("Space")  # approve
-    tab_to(page, "#reason")
-    page.keyboard.type("Proportionate.")
     before = _version(served, case_id)
-    tab_to(page, "main button[type=submit]")
-    page.keyboard.press("Enter")
+    keys(page, ("#outcome", "Space"), ("#reason", "Proportionate."),  # approve
+         ("main button[type=submit]", "Enter"))
     page.wait_for_load_state()
     refusal = page.locator("#outcome-error").inner_text()
     assert "propos" in refusal.lower(), refusal
@@ -175,12 +172,9 @@ def test_manager_proposes_second_manager_approves_and_refusals_show_on_the_form(
         second = other.new_page()
         sign_in(second, "milo.manager", "manager")
         second.goto(decision_url)
-        tab_to(second, "#outcome")
-        second.keyboard.press("Space")
-        tab_to(second, "#reason")
-        second.keyboard.type("Proportionate; the checks are current.")
-        tab_to(second, "main button[type=submit]")
-        second.keyboard.press("Enter")
+        keys(second, ("#outcome", "Space"),
+             ("#reason", "Proportionate; the checks are current."),
+             ("main button[type=submit]", "Enter"))
         second.wait_for_url(f"**/cases/{case_id}?done=decided*")
         status = second.locator("#restriction-status").inner_text()
         assert status in ("Approved", "Active"), status
