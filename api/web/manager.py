@@ -199,10 +199,12 @@ def manager_actions(case: dict[str, Any], timeline: list[dict[str, Any]]
                     ) -> list[tuple[str, str]]:
     """Decisions open on this case now, as links (shown only to roles their page admits)."""
     case_id = case["case_id"]
-    out = [(SPECS[s].href(case_id), SPECS[s].title)
-           for s in ("concern", "checks", "warning", "propose")]
     current = case.get("current_restriction") or {}
     rid, status = current.get("restriction_id"), current.get("status")
+    in_force = status in ("proposed", "awaiting_ratification", "active")
+    out = [(SPECS[s].href(case_id), SPECS[s].title)
+           for s in ("concern", "checks", "warning", "propose")
+           if not (s == "propose" and in_force)]
     if rid and status == "proposed":
         out.append((SPECS["decision"].href(case_id, rid), SPECS["decision"].title))
     if rid and status == "awaiting_ratification":
