@@ -290,6 +290,10 @@ class CompleteReview(Command):
 
 class LodgeAppeal(Command):
     grounds: OptionalText = ""
+    notice_id: UUID | None = Field(
+        default=None, description="the variation notice (a review that varied the "
+        "restriction, an extension) whose decision the appeal answers; its own appeal window "
+        "counts from that notice. Default: the restriction's own notice")
     model_config = example(grounds="The customer says the calls were about an urgent repair.",
                            occurred_at="2026-11-30T09:15:00+00:00")
 

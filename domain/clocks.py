@@ -14,11 +14,13 @@ because a later event moved the date: recompute with the function and sleep agai
 | restriction expiry | RestrictionApproved / ImmediateRestrictionImposed with ``ends_on``; moved by RestrictionExtended | ``expiry_at`` | ``expire_restriction(case_id, restriction_id)`` |
 | ratification | ImmediateRestrictionImposed | ``ratification_overdue_at`` | ``escalate_ratification_overdue(case_id, restriction_id)`` |
 | appeal window | NoticeSent (for a restriction notice); stopped by AppealLodged (in time) | ``appeal_window_closes`` | ``close_appeal_window(case_id, restriction_id)`` (system only; records AppealWindowClosed; lodging still checks the window itself and flags a late appeal, which a senior manager may accept) |
+| appeal window of a variation | NoticeSent for a variation notice (ReviewCompleted with ``vary``, RestrictionExtended); stopped by AppealLodged (in time) naming that notice. An appeal outcome's notice opens none: the appeal decision is final | ``notice_appeal_window_closes`` (one per notice of ``appealable_notices``) | ``close_appeal_window(case_id, restriction_id, notice_id=...)`` (records AppealWindowClosed with that notice) |
 | appeal decision reminder | AppealLodged (not late), LateAppealAccepted | ``appeal_decision_reminder_at`` (``appeal_decision_reminder`` working days before ``appeal_decision_due_on``, never before the clock started) | ``remind_appeal_decision(case_id, appeal_id)`` (system only) |
 | appeal decision | AppealLodged (not late), LateAppealAccepted | ``appeal_decision_overdue_at`` | ``mark_appeal_overdue(case_id, appeal_id)`` |
 | warning lapse | WarningGiven; restarted by IncidentRecorded | ``warning_lapses_at`` | ``lapse_warning(case_id, warning_id)`` |
 | notice dispatch | any event with a ``notice_id`` (warnings, decisions, review and appeal outcomes, extensions, lifts, expiry) | ``notice_overdue_at`` | ``escalate_notice_overdue(case_id, notice_id)`` |
-| Ombudsman due date | OmbudsmanContacted with ``due_on``; stopped by OmbudsmanMatterClosed | ``ombudsman_overdue_at`` (end of ``due_on``; ``ombudsman_due_at`` is its start) | ``escalate_ombudsman_overdue(case_id, matter_id)`` |
+| Ombudsman due date | OmbudsmanContacted with ``due_on``; stopped by OmbudsmanMatterClosed or OmbudsmanDetermined | ``ombudsman_overdue_at`` (end of ``due_on``; ``ombudsman_due_at`` is its start) | ``escalate_ombudsman_overdue(case_id, matter_id)`` |
+| Ombudsman remedy | OmbudsmanDetermined (one clock per ordered remedy); stopped by RemedyCompleted | ``remedy_overdue_at`` (end of its ``due_on``) | ``escalate_remedy_overdue(case_id, remedy_id)`` |
 | subject access request | SubjectAccessRequested; moved by SubjectAccessExtended; stopped by SubjectAccessFulfilled | ``subject_access_overdue_at`` (end of the recorded ``due_on``, i.e. ``subject_access_due_on`` with the extension) | ``escalate_subject_access_overdue(case_id, request_id)`` |
 | retention | CaseClosed (``retain_until``) | ``start_of(case.retain_until)`` | disposal: a later issue |
 | contact triage | ContactRecorded (while a restriction is in force); stopped by ContactTriaged | ``contact_triage_due_at`` (end of the day ``contact_triage_period`` after it was recorded) | none: not a Temporal clock (recording contacts is a hot path); the views and the audit check "restricted contact not triaged in time" compare against it (``contact_triage_due_on`` for a fold without the aggregate) |
@@ -27,7 +29,8 @@ Clocks stop when their fact is recorded (e.g. RestrictionLifted/Expired stop rev
 expiry clocks; AppealDecided stops the appeal clock; NoticeSent stops the notice clock).
 Workflow ids: ``restriction-<restriction_id>`` (ratification, review, expiry, appeal window),
 ``appeal-<appeal_id>`` (reminder, decision), ``warning-<warning_id>``, ``notice-<notice_id>``,
-``sar-<request_id>``, ``ombudsman-<matter_id>`` (opaque ids: no personal data).
+``sar-<request_id>``, ``ombudsman-<matter_id>``, ``remedy-<remedy_id>`` (opaque ids: no
+personal data). A variation's appeal window runs in its restriction's workflow.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from uuid import UUID
 
 from domain.calendar import end_of, start_of, uk_date
 from domain.settings import PolicyValues, Setting
+from domain.vocabulary import APPEALABLE_NOTICE_KINDS, NoticeKind
 
 if TYPE_CHECKING:
     from domain.state import CaseState
@@ -78,15 +82,36 @@ def ratification_overdue_at(case: CaseState, restriction_id: UUID,
 
 def appeal_window_closes(case: CaseState, restriction_id: UUID,
                          organisation: PolicyValues) -> datetime | None:
-    """End of the last day to appeal: N working days from the restriction notice's date.
+    """End of the last day to appeal the restriction's decision: N working days from the
+    restriction notice's date.
 
     None while the notice has not been sent: the window has not started.
     """
     notice_id = case.restrictions[restriction_id].notice_id
-    notice = case.notices.get(notice_id) if notice_id else None
-    if notice is None or notice.sent_at is None:
+    return None if notice_id is None else notice_appeal_window_closes(case, notice_id,
+                                                                      organisation)
+
+
+def notice_appeal_window_closes(case: CaseState, notice_id: UUID,
+                                organisation: PolicyValues) -> datetime | None:
+    """End of the last day to appeal the decision a notice told the customer about (the
+    restriction's own, or a variation's: each opens its own window, counted from its date).
+
+    None while the notice has not been sent, or for a notice that opens no appeal window.
+    """
+    notice = case.notices.get(notice_id)
+    if notice is None or notice.sent_at is None or notice.kind not in APPEALABLE_NOTICE_KINDS:
         return None
     return end_of(_after(case, notice.sent_at, Setting.APPEAL_WINDOW, organisation))
+
+
+def appealable_notices(case: CaseState, restriction_id: UUID) -> list[UUID]:
+    """The notices of a restriction whose decision the customer may appeal, oldest first:
+    its decision's notice, then each variation notice (``APPEALABLE_NOTICE_KINDS``)."""
+    first = case.restrictions[restriction_id].notice_id
+    variations = [n.notice_id for n in case.notices.values()
+                  if n.about_id == restriction_id and n.kind == NoticeKind.VARIATION]
+    return ([first] if first is not None else []) + variations
 
 
 def appeal_decision_due_on(case: CaseState, appeal_id: UUID,
@@ -162,6 +187,12 @@ def ombudsman_overdue_at(case: CaseState, matter_id: UUID) -> datetime | None:
     """End of the Ombudsman's due date: from then on the matter is overdue."""
     due_on = case.ombudsman[matter_id].due_on
     return None if due_on is None else end_of(due_on)
+
+
+def remedy_overdue_at(case: CaseState, remedy_id: UUID) -> datetime:
+    """End of the day the Ombudsman ordered the remedy by: from then on it is overdue. The
+    Ombudsman's date is its own: no policy setting moves it."""
+    return end_of(case.remedies[remedy_id].due_on)
 
 
 def contact_triage_due_on(recorded_at: datetime, policy: PolicyValues) -> date:

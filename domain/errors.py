@@ -218,6 +218,36 @@ class LateAppealNotAccepted(WrongState):
     code = "late-appeal-not-accepted"
 
 
+class NoticeNotAppealable(WrongState):
+    """The appeal names a notice whose decision opens no appeal window for this restriction
+    (an appeal outcome is final; a review that continued it unchanged changed nothing)."""
+
+    code = "notice-not-appealable"
+    http_status = 422
+
+
+class OmbudsmanMatterClosed(WrongState):
+    code = "ombudsman-matter-closed"
+
+
+class OmbudsmanAlreadyDetermined(WrongState):
+    code = "ombudsman-already-determined"
+
+
+class RemediesOutstanding(WrongState):
+    """An Ombudsman matter is not closed while a remedy it ordered is not completed."""
+
+    code = "ombudsman-remedies-outstanding"
+
+
+class RemedyAlreadyCompleted(WrongState):
+    code = "remedy-already-completed"
+
+
+class RemedyDueBeforeDetermination(InvalidInput):
+    code = "remedy-due-before-determination"
+
+
 class ContactAlreadyTriaged(WrongState):
     code = "contact-already-triaged"
 

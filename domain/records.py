@@ -68,6 +68,7 @@ class Restriction:
     ratification_overdue: bool = False
     lift_notice_id: UUID | None = None
     appeal_window_closed: bool = False  # closed with no appeal lodged in time
+    extender_ids: list[str] = field(default_factory=list)  # who extended it (a variation)
 
     @property
     def in_force(self) -> bool:
@@ -75,7 +76,7 @@ class Restriction:
 
     def involved(self) -> set[str]:
         """Everyone who took part: none of them may decide an appeal against it."""
-        people = {self.proposer_id, *self.reviewer_ids}
+        people = {self.proposer_id, *self.reviewer_ids, *self.extender_ids}
         return people | {p for p in (self.approver_id, self.ratifier_id) if p}
 
 
@@ -91,6 +92,9 @@ class Appeal:
     decider_id: str | None = None
     overdue: bool = False
     reminded: bool = False  # the decider was reminded before the decision fell due
+    #: the notice whose decision it answers (the restriction's own, or a variation's):
+    #: its appeal window says whether the appeal is late. None: the restriction's own.
+    notice_id: UUID | None = None
 
 
 @dataclass
@@ -128,3 +132,17 @@ class OmbudsmanMatter:
     due_on: date | None
     received_at: datetime
     overdue: bool = False  # its due date passed before it was closed
+    determined_at: datetime | None = None  # the Ombudsman's determination was recorded
+
+
+@dataclass
+class Remedy:
+    """A remedy an Ombudsman's determination ordered, due by a date."""
+
+    remedy_id: UUID
+    matter_id: UUID
+    kind: str  # RemedyKind
+    due_on: date
+    ordered_at: datetime
+    completed_at: datetime | None = None
+    overdue: bool = False  # escalated: its due date passed before it was completed

@@ -10,7 +10,16 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from domain.records import Appeal, Check, Contact, Incident, Notice, Restriction, Warning
+from domain.records import (
+    Appeal,
+    Check,
+    Contact,
+    Incident,
+    Notice,
+    Remedy,
+    Restriction,
+    Warning,
+)
 from domain.settings import PolicyValues
 
 
@@ -49,6 +58,8 @@ class CaseState:
     owner_id: str | None
     equality_consent: bool
     equality_recorded_at: datetime | None
+    closed_appeal_windows: set[UUID]  # notices whose appeal window closed unanswered
+    remedies: dict[UUID, Remedy]  # ordered by Ombudsman determinations
 
 
     if TYPE_CHECKING:

@@ -104,6 +104,13 @@ class NoticeKind(StrEnum):
     LIFT = "lift"
 
 
+#: Notices that open an appeal window: the restriction's decision, and each variation of its
+#: terms or end date (a review that varies it, an extension). An appeal outcome's notice opens
+#: none: the appeal decision is final, and its notice tells the customer they may go to the
+#: Housing Ombudsman. A review that continues the restriction unchanged opens none either.
+APPEALABLE_NOTICE_KINDS = frozenset({NoticeKind.RESTRICTION, NoticeKind.VARIATION})
+
+
 class NoticeFormat(StrEnum):
     STANDARD = "standard"
     LARGE_PRINT = "large_print"
@@ -141,6 +148,15 @@ class RepresentativeKind(StrEnum):
 class OmbudsmanStage(StrEnum):
     ENQUIRY = "enquiry"
     ORDER = "order"
+
+
+class RemedyKind(StrEnum):
+    """What an Ombudsman's determination may order the landlord to do."""
+
+    APOLOGY = "apology"
+    COMPENSATION = "compensation"
+    REVIEW = "review"  # review the case or decision again
+    POLICY_CHANGE = "policy_change"
 
 
 class CaseStatus(StrEnum):

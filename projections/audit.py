@@ -125,6 +125,21 @@ CHECKS: tuple[AuditCheck, ...] = (
         " AND ((c.triage IS NULL AND c.triage_due_on < %s::date)"
         " OR (c.triaged_at AT TIME ZONE 'Europe/London')::date > c.triage_due_on)) q",
         ("case_id", "contact_id"), lambda d: [d]),
+    AuditCheck(
+        "late_appeal_within_a_variation_window",
+        "An appeal recorded as late although it was received within the appeal window of a "
+        "variation notice (a review that varied the restriction, an extension) sent before "
+        "it: each variation opens a fresh window, so it was likely recorded against the "
+        "wrong notice.", False,
+        "SELECT * FROM (SELECT a.case_id, a.appeal_id, a.restriction_id,"
+        " a.lodged_version AS event_version, a.status,"
+        " max(n.appeal_window_closes_on) AS variation_window_closes_on FROM {a} a"
+        " JOIN {n} n ON n.about = a.restriction_id AND n.kind = 'variation'"
+        " AND n.sent_at <= a.received_at"
+        " AND (a.received_at AT TIME ZONE 'Europe/London')::date <= n.appeal_window_closes_on"
+        " WHERE a.late GROUP BY a.case_id, a.appeal_id, a.restriction_id, a.lodged_version,"
+        " a.status) q",
+        ("case_id", "appeal_id"), lambda d: []),
 )
 CHECKS_BY_NAME = {c.name: c for c in CHECKS}
 

@@ -208,7 +208,9 @@ class CaseFold(RestrictionFold):
 
     def _RestrictionExtended(self, s: State, e: Any, c: Changes) -> None:
         rid = str(e.restriction_id)
-        self._flag(s, c, "restrictions", rid, e, ends_on=ds(e.ends_on))
+        r = s["restrictions"].get(rid) or {}
+        self._flag(s, c, "restrictions", rid, e, ends_on=ds(e.ends_on),
+                   extenders=[*r.get("extenders", ()), e.actor_id])
         self._owe_notice(s, e, c, "variation", rid, notice_id=e.notice_id)
         self._decision(s, e, c, justification=None)
 
@@ -216,7 +218,10 @@ class CaseFold(RestrictionFold):
         self._flag(s, c, "appeals", e.appeal_id, e, reminded=True)
 
     def _AppealWindowClosed(self, s: State, e: Any, c: Changes) -> None:
-        self._flag(s, c, "restrictions", e.restriction_id, e, appeal_window_closed=True)
+        r = s["restrictions"].get(str(e.restriction_id))
+        if r is None or r["notice_id"] == str(e.notice_id):  # the restriction's own notice
+            self._flag(s, c, "restrictions", e.restriction_id, e, appeal_window_closed=True)
+        self._flag(s, c, "notices", e.notice_id, e, appeal_window_closed=True)
 
     def _LegalHoldPlaced(self, s: State, e: Any, c: Changes) -> None:
         s["litigation_holds"] = sorted({*s["litigation_holds"], str(e.hold_id)})
@@ -260,7 +265,8 @@ class CaseFold(RestrictionFold):
             "kind": kind, "about": about, "owed_since": ts(e.recorded_at),
             "owed_version": e.originator_version,
             "due_on": self.due(s, e.recorded_at, Setting.NOTICE_DISPATCH),
-            "sent_at": None, "sent_version": None, "format": None, "overdue": False}
+            "sent_at": None, "sent_version": None, "format": None, "overdue": False,
+            "appeal_window_closes_on": None, "appeal_window_closed": False}
         c.notices.add((s["case_id"], nid))
 
     def _decision(self, s: State, e: Any, c: Changes, justification: PersonalData | None,

@@ -46,10 +46,12 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "case_appeal": (("appeal_id",), (
         "appeal_id", "case_id", "restriction_id", "status", "late", "received_at",
         "lodged_version", "clock_from", "decision_due_on", "outcome", "decider",
-        "decided_at", "decided_version", "decider_involved", "overdue", "reminded")),
+        "decided_at", "decided_version", "decider_involved", "overdue", "reminded",
+        "notice_id")),
     "case_notice": (("notice_id",), (
         "notice_id", "case_id", "kind", "about", "owed_since", "owed_version", "due_on",
-        "sent_at", "sent_version", "format", "overdue")),
+        "sent_at", "sent_version", "format", "overdue", "appeal_window_closes_on",
+        "appeal_window_closed")),
     "case_warning": (("warning_id",), (
         "warning_id", "case_id", "kind", "given_at", "lapsed", "version")),
     "case_contact": (("contact_id",), (
@@ -104,12 +106,13 @@ DDL = {
         lodged_version integer NOT NULL, clock_from timestamptz, decision_due_on date,
         outcome text, decider text, decided_at timestamptz, decided_version integer,
         decider_involved boolean NOT NULL, overdue boolean NOT NULL,
-        reminded boolean NOT NULL""",
+        reminded boolean NOT NULL, notice_id uuid""",
     "case_notice": """
         notice_id uuid PRIMARY KEY, case_id uuid NOT NULL, kind text NOT NULL,
         about uuid NOT NULL, owed_since timestamptz NOT NULL, owed_version integer NOT NULL,
         due_on date NOT NULL, sent_at timestamptz, sent_version integer, format text,
-        overdue boolean NOT NULL""",
+        overdue boolean NOT NULL, appeal_window_closes_on date,
+        appeal_window_closed boolean NOT NULL""",
     "case_warning": """
         warning_id uuid PRIMARY KEY, case_id uuid NOT NULL, kind text NOT NULL,
         given_at timestamptz NOT NULL, lapsed boolean NOT NULL, version integer NOT NULL""",
@@ -152,6 +155,7 @@ INDEXES = [
     ("case_appeal", "decided_at", "decided_at IS NOT NULL"),
     ("case_notice", "case_id", None),
     ("case_notice", "due_on", "sent_at IS NULL"),
+    ("case_notice", "appeal_window_closes_on", "NOT appeal_window_closed"),
     ("case_warning", "case_id", None),
     ("case_warning", "given_at", None),
     ("case_contact", "case_id, occurred_at", None),
@@ -256,7 +260,8 @@ class CaseView(View):
     # 5: a review's behaviour justification counts (case_decision.justification_recorded);
     # 6: ``status`` is open/closed (was the aggregate's concern_open/closed), ``stage`` the
     # lifecycle
-    schema_version = 6
+    # 7: each appealable notice's own appeal window, the notice an appeal answers
+    schema_version = 7
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)

@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.calendar import uk_date
 from domain.settings import Setting
+from domain.vocabulary import APPEALABLE_NOTICE_KINDS
 from projections.fold_base import (  # noqa: F401 - re-exported for the views
     CHANGE_SETS,
     IN_FORCE,
@@ -28,6 +29,10 @@ from projections.fold_base import (  # noqa: F401 - re-exported for the views
     ts,
     vulnerability_assessment,
 )
+
+
+#: Notice kinds that open an appeal window (``domain.vocabulary.APPEALABLE_NOTICE_KINDS``).
+APPEALABLE_NOTICES = frozenset(k.value for k in APPEALABLE_NOTICE_KINDS)
 
 
 class RestrictionFold:
@@ -114,9 +119,11 @@ class RestrictionFold:
         n.update(sent_at=ts(e.occurred_at), sent_version=e.originator_version,
                  format=e.format)
         c.notices.add((s["case_id"], nid))
+        if n["kind"] in APPEALABLE_NOTICES:  # each opens its own appeal window
+            n["appeal_window_closes_on"] = self.due(s, e.occurred_at, Setting.APPEAL_WINDOW)
         if n["kind"] == "restriction" and n["about"] in s["restrictions"]:
             r = s["restrictions"][n["about"]]
-            r["appeal_window_closes_on"] = self.due(s, e.occurred_at, Setting.APPEAL_WINDOW)
+            r["appeal_window_closes_on"] = n["appeal_window_closes_on"]
             c.restrictions.add((s["case_id"], n["about"]))
 
     def _NoticeOverdue(self, s: State, e: Any, c: Changes) -> None:
@@ -125,8 +132,11 @@ class RestrictionFold:
     def _AppealLodged(self, s: State, e: Any, c: Changes) -> None:
         aid = str(e.appeal_id)
         clock_from = None if e.late else ts(e.occurred_at)
+        r = s["restrictions"].get(str(e.restriction_id)) or {}
+        answers = getattr(e, "notice_id", None)
         s["appeals"][aid] = {
             "restriction_id": str(e.restriction_id),
+            "notice_id": str(answers) if answers else r.get("notice_id"),
             "status": "late_awaiting_decision" if e.late else "lodged", "late": e.late,
             "received_at": ts(e.occurred_at), "lodged_version": e.originator_version,
             "clock_from": clock_from,
@@ -156,7 +166,8 @@ class RestrictionFold:
         r = s["restrictions"].get(a["restriction_id"]) if a is not None else None
         involved = set(s["conflicted"])
         if r is not None:
-            involved |= {r["proposer"], r["approver"], r["ratifier"], *r["reviewers"]}
+            involved |= {r["proposer"], r["approver"], r["ratifier"], *r["reviewers"],
+                         *r.get("extenders", ())}
         if a is not None:
             a.update(status="decided", outcome=e.outcome, decider=e.actor_id,
                      decided_at=ts(e.occurred_at), decided_version=e.originator_version,

@@ -224,6 +224,13 @@ QUEUES: dict[str, tuple[str, list[str], dict[str, str]]] = {
         " (s.overdue OR s.due_on < %(day)s) AS overdue"
         " FROM {s} s JOIN {v} v ON v.case_id = s.case_id",
         ["s.due_on", "s.request_id"], {"s": "case_subject_access"}),
+    "appeal_windows": (
+        "SELECT n.case_id, v.customer_ref, v.owner, n.notice_id, n.kind,"
+        " n.about AS restriction_id, n.sent_at, n.appeal_window_closes_on,"
+        " (n.appeal_window_closes_on - %(day)s) AS days_left"
+        " FROM {n} n JOIN {v} v ON v.case_id = n.case_id",
+        ["n.appeal_window_closes_on", "n.notice_id"],
+        {"n": "case_notice", "r": "case_restriction", "a": "case_appeal"}),
     "ombudsman": (
         "SELECT o.case_id, v.customer_ref, v.owner, o.matter_id, o.stage, o.contacted_at,"
         " o.due_on, (o.due_on - %(day)s) AS days_left, o.overdue AS escalated"
@@ -302,6 +309,21 @@ def ombudsman_overdue(case_view: View, *, as_of: date | None = None,
                   limit)
 
 
+def appeal_windows_open(case_view: View, *, as_of: date | None = None,
+                        cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page:
+    """Appeal windows still open on restrictions in force: the restriction's own notice and
+    each variation notice (review varying it, extension) open one from the day the notice
+    was sent; open until its last day unless an appeal was lodged in time against it. Kind,
+    restriction, sent at, closes on, days left; soonest closing first."""
+    day = as_of or today()
+    return _queue(case_view, "appeal_windows", day, [
+        "n.appeal_window_closes_on >= %s", "NOT n.appeal_window_closed",
+        "EXISTS (SELECT 1 FROM {r} r WHERE r.restriction_id = n.about"
+        " AND r.status IN ('active', 'awaiting_ratification'))",
+        "NOT EXISTS (SELECT 1 FROM {a} a WHERE a.notice_id = n.notice_id AND NOT a.late)"],
+        [day], cursor, limit)
+
+
 WORK_QUEUES = {
     "reviews_due": reviews_due,
     "appeals_awaiting_decision": appeals_awaiting_decision,
@@ -310,4 +332,5 @@ WORK_QUEUES = {
     "notices_unsent": notices_unsent,
     "subject_access": subject_access_requests,
     "ombudsman_overdue": ombudsman_overdue,
+    "appeal_windows_open": appeal_windows_open,
 }

@@ -156,7 +156,7 @@ def lodge_appeal(case_id: UUID, restriction_id: UUID, body: LodgeAppeal, ctx: Co
     appeal_id = ctx.new_id(case_id)
     case = ctx.run(lambda **o: ctx.service.lodge_appeal(
         case_id, ctx.actor, restriction_id=restriction_id, grounds=body.grounds,
-        appeal_id=appeal_id, occurred_at=body.occurred_at, **o))
+        appeal_id=appeal_id, notice_id=body.notice_id, occurred_at=body.occurred_at, **o))
     return recorded(ctx, case, response, created=appeal_id,
                     location=f"/api/v1/cases/{case_id}/appeals/{appeal_id}")
 

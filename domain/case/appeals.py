@@ -10,7 +10,7 @@ from domain import events as ev
 from domain.case.core import CaseCore
 from domain.case.stamp import Stamp
 from domain.clocks import (
-    appeal_window_closes,
+    notice_appeal_window_closes,
 )
 from domain.errors import (
     AppealAlreadyOpen,
@@ -36,20 +36,25 @@ from domain.vocabulary import (
 class AppealCommands(CaseCore):
 
     def lodge_appeal(self, appeal_id: UUID, restriction_id: UUID, grounds: str, stamp: Stamp,
-                     policy: PolicyValues) -> None:
-        """Record an appeal the customer made (received at ``occurred_at``)."""
+                     policy: PolicyValues, notice_id: UUID | None = None) -> None:
+        """Record an appeal the customer made (received at ``occurred_at``) against the
+        decision a notice told them about: the restriction's own (``notice_id`` None) or a
+        variation of it (a review that varied it, an extension), each with its own appeal
+        window counted from that notice. It is late only against that notice's window."""
         self._open_for(stamp, MANAGEMENT, "record an appeal")
         restriction = self._restriction(restriction_id)
         self._require_in_force(restriction)
+        answers = self.appealed_notice(restriction_id, notice_id)
         if any(a.restriction_id == restriction_id and a.status in
                (AppealStatus.LODGED, AppealStatus.LATE_AWAITING_DECISION)
                for a in self.appeals.values()):
             raise AppealAlreadyOpen("An appeal against this restriction is already open.")
 
-        closes = appeal_window_closes(self, restriction_id, policy)
+        closes = notice_appeal_window_closes(self, answers, policy) if answers else None
         late = closes is not None and stamp.occurred_at >= closes
         self._record(ev.AppealLodged, stamp, appeal_id=appeal_id,
-                     restriction_id=restriction_id, late=late, grounds=self.personal(grounds))
+                     restriction_id=restriction_id, late=late, grounds=self.personal(grounds),
+                     notice_id=answers)
 
     def reject_late_appeal(self, appeal_id: UUID, reason: str, stamp: Stamp) -> None:
         self._open_for(stamp, MANAGEMENT, "reject a late appeal")

@@ -14,6 +14,7 @@ from domain import events as ev
 from domain.actors import Actor, Role
 from domain.calendar import uk_date
 from domain.case.stamp import Stamp
+from domain.clocks import appealable_notices
 from domain.errors import (
     AppealNotLate,
     ApproverIsProposer,
@@ -24,6 +25,7 @@ from domain.errors import (
     EvidenceRequired,
     LegitimateIssueUnresolved,
     NotFound,
+    NoticeNotAppealable,
     NotYetDue,
     OrganisationWideNeedsSeniorManager,
     RestrictionNotActive,
@@ -262,3 +264,18 @@ class CaseCore(CaseState, _Base):
         if appeal.status != AppealStatus.LATE_AWAITING_DECISION:
             raise AppealNotLate("This appeal is not a late appeal awaiting a decision.")
         return appeal
+
+    def appealed_notice(self, restriction_id: UUID, notice_id: UUID | None) -> UUID | None:
+        """The notice an appeal answers: ``notice_id`` when it is one of the restriction's
+        appealable notices (``NoticeNotAppealable`` otherwise), else the restriction's own."""
+        if notice_id is None:
+            return self.restrictions[restriction_id].notice_id
+        notice = self._notice(notice_id)
+        if notice_id not in appealable_notices(self, restriction_id):
+            what = notice.kind.replace("_", " ")
+            raise NoticeNotAppealable(
+                f"This {what} notice opens no appeal window for this restriction: an appeal "
+                "answers the restriction's own notice or a variation of it (a review that "
+                "varied it, an extension). An appeal decision is final; the customer may go "
+                "to the Housing Ombudsman.")
+        return notice_id

@@ -13,7 +13,7 @@ from domain.clocks import (
     appeal_decision_due_on,
     appeal_decision_overdue_at,
     appeal_decision_reminder_at,
-    appeal_window_closes,
+    notice_appeal_window_closes,
     notice_overdue_at,
     ombudsman_overdue_at,
     ratification_overdue_at,
@@ -126,30 +126,36 @@ class ClockCommands(CaseCore):
                           "the notice")
         self._record(ev.NoticeOverdue, stamp, notice_id=notice_id)
 
-    def appeal_window_pending(self, restriction_id: UUID) -> bool:
-        """The restriction is in force, and its appeal window has not been recorded as closed
-        nor met by an appeal lodged in time (whether the window has started or not)."""
+    def appeal_window_pending(self, restriction_id: UUID, notice_id: UUID | None = None) -> bool:
+        """The restriction is in force, and the appeal window of its notice ``notice_id`` (its
+        own when None; a variation's) has not been recorded as closed nor met by an appeal
+        lodged in time against it (whether the window has started or not)."""
         restriction = self._restriction(restriction_id)
-        return (restriction.in_force and not restriction.appeal_window_closed
+        own = restriction.notice_id
+        notice = notice_id or own
+        return (restriction.in_force and notice is not None
+                and notice not in self.closed_appeal_windows
+                and not (notice == own and restriction.appeal_window_closed)
                 and not any(a.restriction_id == restriction_id and not a.late
+                            and (a.notice_id or own) == notice
                             for a in self.appeals.values()))
 
     def close_appeal_window(self, restriction_id: UUID, stamp: Stamp,
-                            policy: PolicyValues) -> None:
-        """The window closed with no appeal lodged: recorded, and nothing else changes; a late
-        appeal is still recorded as late, for a senior manager to accept or a manager to
-        reject."""
+                            policy: PolicyValues, notice_id: UUID | None = None) -> None:
+        """The window of the restriction's notice (or of the variation notice ``notice_id``)
+        closed with no appeal lodged: recorded, and nothing else changes; a late appeal is
+        still recorded as late, for a senior manager to accept or a manager to reject."""
         self._open_for(stamp, CLOCK, "record that the appeal window closed", closed_ok=True)
-        if not self.appeal_window_pending(restriction_id):
+        notice = self.appealed_notice(restriction_id, notice_id)
+        if notice is None or not self.appeal_window_pending(restriction_id, notice):
             return
-        closes = appeal_window_closes(self, restriction_id, policy)
+        closes = notice_appeal_window_closes(self, notice, policy)
         if closes is None:
-            raise NotYetDue("The restriction's notice has not been sent, so its appeal window "
-                            "has not started.")
+            raise NotYetDue("The notice has not been sent, so its appeal window has not "
+                            "started.")
         self._require_due(closes, stamp, "the close of the appeal window")
-        notice_id = self.restrictions[restriction_id].notice_id
         self._record(ev.AppealWindowClosed, stamp, restriction_id=restriction_id,
-                     notice_id=notice_id)
+                     notice_id=notice)
 
     def remind_appeal_decision(self, appeal_id: UUID, stamp: Stamp,
                                policy: PolicyValues) -> None:

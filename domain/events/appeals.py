@@ -33,17 +33,27 @@ class NoticeOverdue(CaseEvent):
         case.notices[self.notice_id].overdue = True
 
 class AppealLodged(CaseEvent):
+    """The customer appealed. From v2 it names the notice whose decision it answers (the
+    restriction's own or a variation's), whose appeal window said whether it was late; v1
+    appeals answered the restriction's own notice (``notice_id`` None)."""
+
     TOPIC = "upc.case:Case.AppealLodged"
+    class_version = 2  # v2: notice_id
     appeal_id: UUID
     restriction_id: UUID
     late: bool
     grounds: PersonalData
+    notice_id: UUID | None = None  # last, as it has a default
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state.setdefault("notice_id", None)
 
     def change(self, case: Any) -> None:
         status = AppealStatus.LATE_AWAITING_DECISION if self.late else AppealStatus.LODGED
         case.appeals[self.appeal_id] = Appeal(
             self.appeal_id, self.restriction_id, self.occurred_at, status.value, self.late,
-            None if self.late else self.occurred_at)
+            None if self.late else self.occurred_at, notice_id=self.notice_id)
 
 class LateAppealRejected(DecisionEvent):
     TOPIC = "upc.case:Case.LateAppealRejected"
@@ -81,7 +91,8 @@ class AppealDecisionReminded(CaseEvent):
         case.appeals[self.appeal_id].reminded = True
 
 class AppealWindowClosed(CaseEvent):
-    """The appeal window of the restriction's notice closed with no appeal lodged.
+    """The appeal window of a notice of the restriction (its decision's, or a variation's)
+    closed with no appeal lodged against it.
 
     A fact for the record and the work queues: a late appeal can still be lodged (and
     accepted by a senior manager with reasons).
@@ -92,7 +103,10 @@ class AppealWindowClosed(CaseEvent):
     notice_id: UUID
 
     def change(self, case: Any) -> None:
-        case.restrictions[self.restriction_id].appeal_window_closed = True
+        restriction = case.restrictions[self.restriction_id]
+        if self.notice_id == restriction.notice_id:
+            restriction.appeal_window_closed = True
+        case.closed_appeal_windows.add(self.notice_id)
 
 class AppealDecided(DecisionEvent):
     TOPIC = "upc.case:Case.AppealDecided"

@@ -68,6 +68,8 @@ class Opened(CaseEvent, Aggregate.Created):
         case.owner_id = None
         case.equality_consent = False
         case.equality_recorded_at = None
+        case.closed_appeal_windows = set()
+        case.remedies = {}
         super().apply(aggregate)
 
 class ContactRecorded(CaseEvent):

@@ -194,7 +194,9 @@ class RestrictionExtended(DecisionEvent):
     notice_id: UUID
 
     def change(self, case: Any) -> None:
-        case.restrictions[self.restriction_id].ends_on = self.ends_on
+        restriction = case.restrictions[self.restriction_id]
+        restriction.ends_on = self.ends_on
+        restriction.extender_ids.append(self.actor_id)  # took part: may not decide an appeal
         _owe_notice(case, self.notice_id, NoticeKind.VARIATION, self.restriction_id,
                     self.recorded_at)
 

@@ -56,11 +56,12 @@ class ClockCommands(ServiceBase):
                             notice_id, stamp, policy))
 
     def close_appeal_window(self, case_id: UUID, restriction_id: UUID,
-                            actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:
+                            actor: Actor = SYSTEM_ACTOR, *, notice_id: UUID | None = None,
+                            **options: Any) -> Case:
         policy = self.policy_values()
         return self._do(case_id, actor, options,
                         lambda case, stamp: case.close_appeal_window(
-                            restriction_id, stamp, policy))
+                            restriction_id, stamp, policy, notice_id))
 
     def remind_appeal_decision(self, case_id: UUID, appeal_id: UUID,
                                actor: Actor = SYSTEM_ACTOR, **options: Any) -> Case:

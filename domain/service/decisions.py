@@ -74,11 +74,13 @@ class DecisionCommands(ServiceBase):
 
     def lodge_appeal(self, case_id: UUID, actor: Actor, *, restriction_id: UUID,
                      grounds: str = "", appeal_id: UUID | None = None,
-                     **options: Any) -> Case:
+                     notice_id: UUID | None = None, **options: Any) -> Case:
+        """``notice_id``: the variation notice the appeal answers (default: the
+        restriction's own notice)."""
         new_id = appeal_id or self.new_id(case_id, options.get("command_id"))
         policy = self.policy_values()
         return self._do(case_id, actor, options, lambda case, stamp: case.lodge_appeal(
-            new_id, restriction_id, grounds, stamp, policy))
+            new_id, restriction_id, grounds, stamp, policy, notice_id))
 
     def reject_late_appeal(self, case_id: UUID, actor: Actor, *, appeal_id: UUID,
                            reason: str, **options: Any) -> Case:

@@ -62,7 +62,7 @@ class Story:
                   untriaged_contact: bool = False, lift: bool = True,
                   lift_notice: bool = True, approval_justified: bool = False,
                   review_outcome: str = "continue", review_justified: bool = False,
-                  matter_bar: bool = False) -> Story:
+                  matter_bar: bool = False, late_after_variation: bool = False) -> Story:
         contact = uuid4()
         self(Case.ContactRecorded, "cw-1", "caseworker", 1, contact_id=contact,
              channel="phone", direction="inbound", summary=self.note())
@@ -104,6 +104,15 @@ class Story:
              appeal_id=appeal, outcome="dismissed", new_terms=None, notice_id=outcome_notice)
         self(Case.NoticeSent, "cw-1", "caseworker", appeal_days + 0.2, notice_id=outcome_notice,
              format="standard")
+        if late_after_variation:  # an extension's fresh window, the appeal judged on the old
+            variation = uuid4()
+            self(Case.RestrictionExtended, "mgr-1", "manager", 30, restriction_id=self.rid,
+                 ends_on=(T0 + timedelta(days=300)).date(), previous_ends_on=None,
+                 notice_id=variation)
+            self(Case.NoticeSent, "cw-1", "caseworker", 30.5, notice_id=variation,
+                 format="standard")
+            self(Case.AppealLodged, "mgr-1", "manager", 35, appeal_id=uuid4(),
+                 restriction_id=self.rid, late=True, grounds=self.note(), notice_id=notice)
         if review_done is not None:
             review_notice = uuid4()
             self(Case.ReviewCompleted, "mgr-3", "manager", review_done,
@@ -137,6 +146,7 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "restriction_without_evidence": {"evidence": False},
     "decision_despite_open_service_failure_without_reason": {"service_failure": True},
     "restricted_contact_not_triaged_in_time": {"untriaged_contact": True},
+    "late_appeal_within_a_variation_window": {"late_after_variation": True},
 }
 
 
@@ -262,8 +272,9 @@ def test_committee_report_is_anonymised_and_suppressed(world: World,
     out = report.committee_report(world.views["case_view"], world.views["case_timeline"],
                                   "2026-Q1", threshold=5)
     sections = out["sections"]
-    # 11 restrictions decided in Q1 (all proposed-and-approved): shown; dismissed appeals too.
-    assert sections["restrictions_by_type"]["decided"] == {"count": 11, "suppressed": False}
+    # A restriction decided in Q1 per seeded case (all proposed-and-approved): shown.
+    assert sections["restrictions_by_type"]["decided"] == {"count": len(VIOLATIONS) + 1,
+                                                           "suppressed": False}
     assert sections["restrictions_by_type"]["immediate"] == {"count": 0, "suppressed": False}
     age = out["equality"]["characteristics"]["age"]
     assert age["16-24"]["tenants"]["suppressed"] and age["16-24"]["tenants"]["count"] is None

@@ -15,7 +15,9 @@ from domain.application import CaseService
 from domain.case import Case
 from domain.clocks import (
     appeal_window_closes,
+    appealable_notices,
     expiry_at,
+    notice_appeal_window_closes,
     ratification_overdue_at,
     review_due_at,
     review_overdue_at,
@@ -64,9 +66,29 @@ def restriction_clocks(case: Case, restriction_id: UUID,
             clocks.append(OpenClock(
                 closes, "AppealWindowClosed",
                 _with_policy(case.close_appeal_window, restriction_id, organisation)))
+    clocks.extend(_variation_windows(case, restriction_id, organisation))
     # At one instant an expiry goes first: a restriction that has ended needs no review.
     order = {"RestrictionExpired": 0}
     return sorted(clocks, key=lambda c: (c.due_at, order.get(c.fact, 1)))
+
+
+def _variation_windows(case: Case, restriction_id: UUID,
+                       organisation: PolicyValues) -> list[OpenClock]:
+    """Each variation notice sent opens a fresh appeal window (POLICY.md: the appeal window
+    counts from the notice). Its own fact name, so two windows closing at one instant have
+    their own command ids."""
+    own = case.restrictions[restriction_id].notice_id
+    clocks = []
+    for notice_id in appealable_notices(case, restriction_id):
+        if notice_id == own or not case.appeal_window_pending(restriction_id, notice_id):
+            continue
+        closes = notice_appeal_window_closes(case, notice_id, organisation)
+        if closes is not None:  # None until the variation's notice is sent
+            clocks.append(OpenClock(
+                closes, f"AppealWindowClosed:{notice_id}",
+                partial(case.close_appeal_window, restriction_id, policy=organisation,
+                        notice_id=notice_id)))
+    return clocks
 
 
 def restriction_closed(case: Case, restriction_id: UUID) -> str | None:
