@@ -1,17 +1,24 @@
 """A local SMTP sink for embedded mode: every message ``upc serve``'s worker sends is
-written to ``$UPC_DATA_DIR/outbox`` as an ``.eml`` file (open it in any mail program, or
-read the PDF out of it with ``upc outbox``), so letters can be seen without a mail server."""
+written to ``$UPC_DATA_DIR/outbox`` as an ``.eml`` file (open it in any mail program) with
+its PDF attachment beside it (``.pdf``), so letters can be read without a mail server."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import re
 import socket
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per connection
+
+
+#: In the data directory: the URL of the sink ``upc serve`` started (for ``upc demo``).
+SINK_FILE = "smtp-sink"
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -30,10 +37,17 @@ class OutboxHandler:
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         name = re.sub(r"[^A-Za-z0-9.-]+", "_", str(parsed.get("Message-ID", "message")))
         path = self.folder / f"{name.strip('_')}.eml"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(raw)
-        tmp.replace(path)  # a reader never sees half a message
+        for attachment in parsed.iter_attachments() if parsed.is_multipart() else ():
+            if attachment.get_content_type() == "application/pdf":
+                _write(path.with_suffix(".pdf"), attachment.get_content())
+        _write(path, raw)
         return "250 Message accepted for delivery"
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)  # a reader never sees half a file
 
 
 class Outbox:

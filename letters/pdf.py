@@ -3,6 +3,12 @@ bytes, so the PDF downloaded after sending is the one that was sent (its hash is
 
 from __future__ import annotations
 
+import logging
+
+# A line per layout step otherwise (from the import on, which parses the UA stylesheets).
+for _name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
 import weasyprint
 
 from letters.catalogue import Language

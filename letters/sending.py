@@ -17,8 +17,9 @@ from domain.application import CaseService
 from domain.calendar import uk_date
 from domain.errors import NotFound, SubjectErased
 from domain.notice_content import notice_content
-from domain.notices import NoticeDocument
+from domain.notices import NoticeDocument, message_id_for
 from domain.vocabulary import NoticeChannel, NoticeFormat, NoticeLanguage
+from letters import mail
 from letters.pdf import pdf_of
 from letters.render import DEFAULT_ORGANISATION, RenderedNotice, render_notice
 
@@ -105,3 +106,18 @@ def sent_letter(app: CaseService, case_id: UUID, notice_id: UUID) -> SentLetter:
             return SentLetter(text, event.format, event.language or "en",
                               event.document_sha256, event.template_version, event.channel)
     raise NotFound(f"Notice {notice_id} has not been sent.")
+
+
+def email_now(app: CaseService, case_id: UUID, actor: Any, notice_id: UUID, to: str,
+              smtp: Any, *, organisation: str = DEFAULT_ORGANISATION, **options: Any) -> Any:
+    """Render, send over SMTP and record at once, on the caller's clock (``upc demo``, which
+    writes its cases as if over past months; the service itself sends through the notice
+    workflow, which guards against sending twice)."""
+    when = options.get("occurred_at") or app.clock()
+    rendered = render_for(app, case_id, notice_id, uk_date(when), organisation=organisation)
+    message_id = message_id_for(notice_id, smtp.mail_domain)
+    mail.send(mail.notice_message(rendered, to, smtp.sender, message_id, when), smtp)
+    return app.record_notice_sent(
+        case_id, actor, notice_id=notice_id, notice_format=rendered.notice_format,
+        document=document_of(rendered), channel=NoticeChannel.EMAIL.value,
+        message_id=message_id, **options)

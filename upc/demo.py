@@ -21,6 +21,9 @@ from domain.case import Case
 from domain.errors import CaseAlreadyOpen
 from domain.terms import RestrictionTerms
 from domain.vocabulary import Channel
+from letters.mail import SmtpSettings, TemporarySmtpError
+from letters.outbox import SINK_FILE
+from letters.sending import email_now, record_posted
 from upc.settings import Settings, eventsourcing_env
 
 CARA = Actor("cara.caseworker", Role.CASEWORKER)
@@ -59,6 +62,7 @@ class Seeding:
     case_id: UUID = field(init=False)
     evidence: list[str] = field(default_factory=list)
     restriction: UUID | None = None
+    smtp: SmtpSettings | None = None
 
     def at(self, days_ago: float) -> Seeding:
         self.clock.now = max(self.clock.now, _now() - timedelta(days=days_ago))
@@ -129,10 +133,21 @@ class Seeding:
         return self
 
     def send_owed_notices(self, notice_format: str = "standard") -> Seeding:
+        """Each owed letter, rendered, emailed (to the SMTP server or ``upc serve``'s sink)
+        and recorded with its text, on the demo's clock; printed and posted when no SMTP
+        server answers. ``via_advocate``: a letter the advocate passes on (posted)."""
         for notice_id, notice in self.case.notices.items():
-            if notice.sent_at is None:
-                self.service.record_notice_sent(self.case_id, CARL, notice_id=notice_id,
-                                                notice_format=notice_format)
+            if notice.sent_at is not None:
+                continue
+            if self.smtp is not None and notice_format == "standard":
+                try:
+                    email_now(self.service, self.case_id, CARL, notice_id,
+                              f"{self.customer_ref.lower()}@customers.invalid", self.smtp)
+                    continue
+                except TemporarySmtpError:
+                    self.smtp = None  # no server: post the rest
+            record_posted(self.service, self.case_id, CARL, notice_id,
+                          notice_format=notice_format)
         return self
 
     def appeal(self, grounds: str) -> UUID:
@@ -295,7 +310,8 @@ def _stories() -> list[tuple[str, str, Callable[[Seeding], object]]]:
 
 
 def seed(env: dict[str, str], prefix: str = "DEMO",
-         report: Callable[[str], None] = print) -> dict[str, str]:
+         report: Callable[[str], None] = print,
+         smtp: SmtpSettings | None = None) -> dict[str, str]:
     """Seed every demo case; returns customer ref -> what it shows (skipped ones included)."""
     seeded: dict[str, str] = {}
     for ref, shows, story in _stories():
@@ -303,7 +319,7 @@ def seed(env: dict[str, str], prefix: str = "DEMO",
         clock = Clock(_now() - timedelta(days=365))
         service = CaseService(env=env, clock=clock)
         try:
-            story(Seeding(service, clock, ref))
+            story(Seeding(service, clock, ref, smtp=smtp))
         except CaseAlreadyOpen:
             report(f"  {ref:<10} already there: {shows}")
         else:
@@ -321,9 +337,22 @@ def run(settings: Settings) -> int:
     bootstrap.migrate(database_url)
     env = {**eventsourcing_env(database_url), "CREATE_TABLE": "false"}
     print("Seeding demo cases through the application service:")
-    seed(env)
+    sink = settings.data_dir / SINK_FILE
+    url = settings.upc_smtp_url or (sink.read_text().strip() if sink.exists() else None)
+    smtp = SmtpSettings.parse(url, settings.upc_smtp_sender) if url else None
+    seed(env, smtp=smtp)
     from upc.hints import api_base, upc_command
 
+    if smtp is None:
+        print("Letters: no SMTP server (UPC_SMTP_URL unset, no upc serve sink): the demo's "
+              "notices are recorded as printed and posted, with their letters.")
+    else:
+        outbox = settings.data_dir / "outbox"
+        print(f"Letters: every notice the demo sent was emailed with its PDF to {url}"
+              + (f" (upc serve's outbox: {outbox}, an .eml and a .pdf per letter)"
+                 if not settings.upc_smtp_url else "")
+              + "; the notices_unsent queue holds the ones still owed (send one with "
+              "POST .../notices/{notice_id}/email).")
     print("Done. Read them with, for example:\n"
           f"  TOKEN=$({upc_command()} token --user maya.manager --role manager)\n"
           f"  curl -s {api_base(settings)}/api/v1/queues/reviews_due -H \"Authorization: "

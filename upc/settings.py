@@ -62,6 +62,15 @@ class Settings(BaseSettings):
     upc_codec_origins: str | None = Field(
         default=None, description="origins (comma-separated) of the Temporal UI allowed to call "
         "/codec/; default: the embedded UI")
+    upc_smtp_url: str | None = Field(
+        default=None, description="SMTP server for notices, smtp://[user:password@]host:port "
+        "(STARTTLS when offered) or smtps://; unset: `upc serve` starts a local sink that "
+        "writes every message to $UPC_DATA_DIR/outbox")
+    upc_smtp_sender: str = Field(
+        default="notices@upc.invalid", description="From address of notices sent by email")
+    upc_smtp_sink_port: int = Field(
+        default=0, ge=0, le=65535, description="port of the embedded SMTP sink; 0: a free "
+        "one, written to $UPC_DATA_DIR/smtp-sink for `upc demo`")
     upc_oidc_issuer: str | None = Field(
         default=None, description="OIDC issuer; set: tokens are validated against its JWKS only")
     upc_oidc_audience: str | None = Field(

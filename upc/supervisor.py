@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from letters.outbox import SINK_FILE, Outbox
 from upc import bootstrap, preflight, processes
 from upc.embedded import (
     EmbeddedError,
@@ -104,6 +105,7 @@ class Supervisor:
         self.temporal: EmbeddedTemporal | None = None
         self.temporal_address = settings.temporal_address or ""
         self.children: list[Child] = []
+        self.outbox: Outbox | None = None  # the embedded SMTP sink (letters.outbox)
         self.server_budgets = {"postgresql": Budget(), "temporal": Budget()}
         self.stopping = threading.Event()
 
@@ -122,6 +124,8 @@ class Supervisor:
         if s.temporal_address:
             preflight.check_temporal(s.temporal_address, s.temporal_namespace)
         preflight.check_data_dir(s.data_dir)
+        if not s.upc_smtp_url and s.upc_smtp_sink_port:
+            preflight.check_port_free("UPC_SMTP_SINK_PORT", "127.0.0.1", s.upc_smtp_sink_port)
         if self.lock.fd is None:
             self._take_over()
 
@@ -162,6 +166,10 @@ class Supervisor:
         env = {**os.environ, "DATABASE_URL": database_url,
                "TEMPORAL_ADDRESS": self.temporal_address, "UPC_DATA_DIR": str(s.data_dir),
                "UPC_MASTER_KEY": s.upc_master_key or master_key_file(s.data_dir)}
+        if not s.upc_smtp_url:
+            self.outbox = Outbox(s.data_dir / "outbox", port=s.upc_smtp_sink_port or None).start()
+            env["UPC_SMTP_URL"] = self.outbox.url
+            (s.data_dir / SINK_FILE).write_text(self.outbox.url)
         for name in PARTS:
             child = Child(name, env, logs / f"{name}.log", s.data_dir)
             child.start()
@@ -269,6 +277,8 @@ class Supervisor:
         deadline = time.monotonic() + STOP_SECONDS
         for child in others:
             child.wait_stopped(deadline)
+        if self.outbox:
+            self.outbox.stop()
         if self.temporal:
             self.temporal.stop()
         if self.postgres:
@@ -291,6 +301,8 @@ class Supervisor:
             f"  Temporal   {temporal_ui}",
             f"  Data       {s.data_dir}" + ("" if self.postgres else "  (PostgreSQL: DATABASE_URL)"),
             f"  Logs       {s.data_dir / 'logs'}",
+            *([f"  Outbox     {self.outbox.folder}  (letters sent by email)"] if self.outbox
+              else []),
             f"  Token      {upc_command()} token --user alice --role caseworker",
             "  Stop       Ctrl-C",
         ])

@@ -7,6 +7,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from domain import events as service_events
+from letters.mail import SmtpSettings
+from letters.outbox import Outbox, messages
 from tests.api.conftest import auth, build_client
 from upc import bootstrap
 from upc.demo import seed
@@ -14,7 +17,16 @@ from upc.settings import eventsourcing_env
 
 
 @pytest.fixture(scope="module")
-def demo(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def outbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outbox]:
+    """A real SMTP server standing in for ``upc serve``'s sink."""
+    sink = Outbox(tmp_path_factory.mktemp("outbox")).start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="module")
+def demo(server_url: str, tmp_path_factory: pytest.TempPathFactory,
+         outbox: Outbox) -> Iterator[TestClient]:
     import uuid
 
     import psycopg
@@ -29,7 +41,8 @@ def demo(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         bootstrap.migrate(url)
         env = {**eventsourcing_env(url), "CREATE_TABLE": "false"}
         lines: list[str] = []
-        seed(env, report=lines.append)
+        smtp = SmtpSettings.parse(outbox.url, "notices@landlord.example")
+        seed(env, report=lines.append, smtp=smtp)
         assert len(lines) == 13 and not any("already" in line for line in lines)
         seed(env, report=lines.append)  # a second run adds nothing
         assert all("already" in line for line in lines[13:])
@@ -68,3 +81,23 @@ def test_the_audits_and_timeline_read(demo: TestClient) -> None:
     assert timeline.status_code == 200 and timeline.json()["items"]
     audits = demo.get("/api/v1/audit/checks", headers=auth("auditor"))
     assert audits.status_code in (200, 503)
+
+
+def test_every_letter_the_demo_sent_is_a_pdf_and_an_email(demo: TestClient,
+                                                          outbox: Outbox) -> None:
+    service = demo.app.state.service  # type: ignore[attr-defined]
+    sent = [e for e in service.events_of_kinds(service_events.NoticeSent)]
+    assert len(sent) >= 10
+    emailed = {e.message_id for e in sent if e.channel == "email"}
+    posted = [e for e in sent if e.channel == "post"]  # via an advocate: posted
+    assert len(emailed) + len(posted) == len(sent)  # every one with its letter
+    mails = {m["Message-ID"]: m for m in messages(outbox.folder)}
+    assert emailed == set(mails)  # one email each, no more
+    for message in mails.values():
+        (pdf,) = list(message.iter_attachments())
+        assert pdf.get_content_type() == "application/pdf"
+        assert pdf.get_content()[:5] == b"%PDF-"
+    some = sent[0]
+    reply = demo.get(f"/api/v1/cases/{some.originator_id}/notices/{some.notice_id}/document",
+                     headers=auth("caseworker"))
+    assert reply.status_code == 200 and reply.content[:5] == b"%PDF-"
