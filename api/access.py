@@ -134,8 +134,9 @@ def allowed_roles(request: Request) -> frozenset[Role]:
     return ROUTE_ROLES.get((request.method, path or ""), frozenset())
 
 
-def authorise(request: Request, actor: CurrentActor) -> Actor:
-    """Router-wide dependency: authenticate, then allow only the roles listed for the route."""
+async def authorise(request: Request, actor: CurrentActor) -> Actor:
+    """Router-wide dependency: authenticate, then allow only the roles listed for the route
+    (``async``: pure computation, so no thread-pool hand-off)."""
     roles = allowed_roles(request)
     if actor.role not in roles:
         who = roles_in_words(roles) if roles else "no one"

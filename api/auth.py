@@ -23,6 +23,7 @@ from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.actors import Actor, Role
@@ -128,15 +129,23 @@ class Authenticator:
     def mode(self) -> str:
         return "oidc" if self.oidc_issuer else "embedded"
 
+    def remembered(self, token: str) -> Actor | None:
+        """The actor of a token verified before and still in its validity window."""
+        known = self._verified.get(token)
+        if known is None:
+            return None
+        not_before, expires, actor = known
+        if not_before <= time.time() < expires:
+            return actor
+        self._verified.pop(token, None)
+        return None
+
     def actor(self, token: str) -> Actor:
         """The token's actor; a token verified before is not verified again until it expires
         (each check is against the clock with the same leeway as the first)."""
-        known = self._verified.get(token)
+        known = self.remembered(token)
         if known is not None:
-            not_before, expires, actor = known
-            if not_before <= time.time() < expires:
-                return actor
-            self._verified.pop(token, None)
+            return known
         actor, claims = self._verify(token)
         if len(self._verified) >= VERIFIED_TOKENS_KEPT:
             self._verified.clear()
@@ -189,13 +198,18 @@ def actor_from_request(request: Request, token: str | None) -> Actor:
                                  "try again shortly.") from None
 
 
-def current_actor(request: Request,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                         Depends(_bearer)]) -> Actor:
+async def current_actor(request: Request,
+                        credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                               Depends(_bearer)]) -> Actor:
+    """The request's actor. A token this process verified before is answered here, on the
+    event loop; a new one is verified in the thread pool (OIDC may fetch the issuer's keys)."""
     cached = getattr(request.state, "actor", None)
     if isinstance(cached, Actor):
         return cached
-    actor = actor_from_request(request, credentials.credentials if credentials else None)
+    token = credentials.credentials if credentials else None
+    authenticator: Authenticator = request.app.state.authenticator
+    known = authenticator.remembered(token) if token else None
+    actor = known or await run_in_threadpool(actor_from_request, request, token)
     request.state.actor = actor
     return actor
 

@@ -58,7 +58,7 @@ class CommandContext:
             raise
 
 
-def command_context(
+async def command_context(
         request: Request, actor: Annotated[Actor, Depends(authorise)], service: Service,
         if_match: Annotated[str | None, Header(
             pattern=IF_MATCH_PATTERN, examples=['"7"'],

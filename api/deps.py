@@ -1,4 +1,7 @@
-"""Dependency aliases: the application service, the views and the API's own stores."""
+"""Dependency aliases: the application service, the views and the API's own stores.
+
+Dependencies that only read the app's state are ``async``: FastAPI runs a plain ``def``
+dependency in the thread pool, one hand-off per dependency per request."""
 
 from __future__ import annotations
 
@@ -10,15 +13,15 @@ from psycopg_pool import ConnectionPool
 from domain.application import CaseService
 
 
-def _service(request: Request) -> CaseService:
+async def _service(request: Request) -> CaseService:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
-def _views(request: Request) -> dict[str, Any]:
+async def _views(request: Request) -> dict[str, Any]:
     return request.app.state.views  # type: ignore[no-any-return]
 
 
-def _pool(request: Request) -> ConnectionPool:
+async def _pool(request: Request) -> ConnectionPool:
     return request.app.state.pool  # type: ignore[no-any-return]
 
 

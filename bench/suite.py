@@ -181,21 +181,33 @@ def lag(stack: api_bench.Stack, seconds: float, rate: float) -> dict[str, Any]:
     begin = time.perf_counter()
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    interval = 1 / rate
-    next_at = time.perf_counter()
-    count = 0
-    while time.perf_counter() - begin < seconds:
-        case_id = uuid.UUID(stack.case_ids[count % len(stack.case_ids)])
-        count += 1
-        service.record_contact(case_id, clerk, channel="phone", direction="inbound",
-                               occurred_at=datetime.now(UTC), summary="A burst of calls.",
-                               command_id=f"lag-{count}")
-        recorded = service.recorded_by(case_id, f"lag-{count}") or []
-        if recorded:
-            with lock:
-                pending.append((time.perf_counter(), recorded[-1][1]))
-        next_at += interval
-        time.sleep(max(0.0, next_at - time.perf_counter()))
+    writers = 4  # each at rate/writers, so one slow commit does not hold the schedule back
+    counts = [0] * writers
+
+    def write(n: int) -> None:
+        interval = writers / rate
+        next_at = begin + n / rate
+        while time.perf_counter() - begin < seconds:
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+            next_at += interval
+            count = counts[n] = counts[n] + 1
+            case_id = uuid.UUID(stack.case_ids[(count * writers + n) % len(stack.case_ids)])
+            command_id = f"lag-{n}-{count}"
+            service.record_contact(case_id, clerk, channel="phone", direction="inbound",
+                                   occurred_at=datetime.now(UTC), summary="A burst of calls.",
+                                   command_id=command_id)
+            recorded = service.recorded_by(case_id, command_id) or []
+            if recorded:
+                with lock:
+                    pending.append((time.perf_counter(), recorded[-1][1]))
+                    pending.sort(key=lambda p: p[1])
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    count = sum(counts)
     achieved = count / (time.perf_counter() - begin)
     done.set()
     watcher.join(timeout=30)
