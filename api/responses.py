@@ -26,9 +26,9 @@ class Recorded(BaseModel):
     position: int | None
     id: UUID | None = Field(default=None, description=(
         "the id of what this command created (the new contact, incident, concern, warning, "
-        "restriction, appeal...) or, for a decision, of what it decided (the restriction, "
-        "appeal, contact, notice); for `POST /cases` the case id. null when the command "
-        "names nothing with an id of its own (a pre-decision check is known by its `kind`)"))
+        "check, restriction, appeal...) or, for a decision, of what it decided (the "
+        "restriction, appeal, contact, notice); for `POST /cases` the case id; null only "
+        "when the command names nothing with an id (e.g. closing the case)"))
     events: list[RecordedEvent] = Field(default_factory=list)
 
 

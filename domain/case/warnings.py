@@ -54,7 +54,7 @@ class WarningCommands(CaseCore):
         self._open_for(stamp, MANAGEMENT, "complete a pre-decision check")
         check = parse_code(CheckKind, kind, "check")
         formats = [parse_code(NoticeFormat, a, "adjustment").value for a in adjustments]
-        self._record(ev.CheckRecorded, stamp, kind=check.value,
+        self._record(ev.CheckRecorded, stamp, check_id=self.new_id("check"), kind=check.value,
                      customer_declined=customer_declined,
                      written_communication_ok=written_communication_ok,
                      legitimate_issue_found=legitimate_issue_found,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from domain.events.base import (
     CaseEvent,
@@ -48,12 +48,20 @@ class WarningLapsed(CaseEvent):
 
 class CheckRecorded(CaseEvent):
     TOPIC = "upc.case:Case.CheckRecorded"
+    class_version = 2  # v2: check_id, so the API can name the check it recorded
     kind: str  # CheckKind
     customer_declined: bool
     written_communication_ok: bool
     legitimate_issue_found: bool
     adjustments: list[str]  # NoticeFormat values the customer needs
     notes: PersonalData
+    check_id: UUID | None = None  # last: it has a default (events built directly still do)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # The id the case would have given it (``Case.new_id("check")`` at that version).
+        state["check_id"] = uuid5(state["originator_id"],
+                                  f"check:{state['originator_version']}")
 
     def change(self, case: Any) -> None:
         case.checks[self.kind] = Check(

@@ -132,6 +132,10 @@ def test_writes_name_what_they_created_or_decided(client: TestClient, stage: Sta
     built = stage.ready()
     path = built.path
     mgr = auth(Role.MANAGER, "mgr-ids")
+    check = client.post(f"{path}/checks", headers=mgr, json={
+        "kind": "other_agency", "notes": "Asked social care again."})
+    assert check.status_code == 201, check.text
+    assert check.json()["id"] == check.json()["events"][0]["ids"]["check_id"]
     concern = client.post(f"{path}/concerns", headers=auth(CW), json={
         "evidence": [str(built.incident)], "reason": "Abuse again."})
     assert concern.status_code == 201, concern.text
