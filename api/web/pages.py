@@ -84,7 +84,7 @@ templates.env.filters["sentence"] = lambda v: _words(v)[:1].upper() + _words(v)[
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-    actor = context.pop("actor", None) or session_actor(request)
+    actor = context.pop("actor") if "actor" in context else session_actor(request)
     response = templates.TemplateResponse(request, name, {
         "actor": actor, "can": lambda href: actor is not None and page_allows(href, actor),
         "csrf_field": CSRF_FIELD, "csrf": csrf_token(request), **context},
@@ -95,8 +95,12 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
 def error_page(request: Request, status: int, detail: str) -> Response:
     titles = {403: "You cannot see this page", 404: "Page not found",
               409: "Someone else changed this case", 503: "Sorry, try again shortly"}
+    try:
+        actor = session_actor(request)
+    except HTTPException:  # the issuer's keys cannot be fetched: show the page signed out
+        actor = None
     return render(request, "error.html", status=status, title=titles.get(status, "Sorry"),
-                  detail=detail)
+                  detail=detail, actor=actor)
 
 
 class PageRoute(APIRoute):

@@ -159,6 +159,7 @@ def test_dev_sign_in_issues_the_upc_token_in_a_cookie_and_sign_out_clears_it(
     assert client.get("/sign-in?next=//evil.example/").text.count('value=""') >= 1
     out = client.post("/sign-out", data={"csrf_token": client.cookies["upc_csrf"]})
     assert out.status_code == 200 and "You have signed out" in out.text
+    assert "Signed in as" not in out.text
     assert SESSION_COOKIE not in client.cookies
 
 
