@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import signal
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -98,8 +97,27 @@ def stop_orphans(data_dir: Path, also: Iterable[psutil.Process] = ()) -> list[st
         log.warning("stopping %s (pid %s) left running by an earlier upc serve", name,
                     process.pid)
         terminate_tree(process, signal.SIGINT if name == "postgresql" else signal.SIGTERM)
+    for entry in _read(data_dir / RECORD).values():  # a dead leader's group: its workers
+        if entry.get("pid") and entry.get("create_time"):
+            kill_group(int(entry["pid"] or 0), float(entry["create_time"] or 0))
     forget(data_dir)
     return [f"{name} (pid {p.pid})" for name, p in found]
+
+
+def kill_group(pgid: int, since: float | None) -> None:
+    """SIGKILL what is left of a child's process group (each child leads its own session:
+    an API's worker processes outlive a killed parent otherwise, holding its port). Only
+    processes started since the leader (``since``, its start time) are touched, so a reused
+    pid never takes anyone else's processes with it."""
+    for process in psutil.process_iter(["create_time"]):
+        try:
+            if os.getpgid(process.pid) != pgid or process.pid == os.getpid():
+                continue
+            if since is not None and process.info["create_time"] < since - 0.01:
+                continue
+            process.kill()
+        except (psutil.Error, ProcessLookupError, PermissionError):
+            continue
 
 
 def terminate_tree(process: psutil.Process, sig: int = signal.SIGTERM,
@@ -120,14 +138,3 @@ def terminate_tree(process: psutil.Process, sig: int = signal.SIGTERM,
         except psutil.Error:
             pass
     psutil.wait_procs(left, timeout=2)
-
-
-def wait_gone(pids: Iterable[int], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    pending = set(pids)
-    while pending and time.monotonic() < deadline:
-        pending = {pid for pid in pending if psutil.pid_exists(pid)
-                   and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE}
-        if pending:
-            time.sleep(0.05)
-    return not pending

@@ -65,14 +65,18 @@ class Child:
     log_path: Path
     data_dir: Path
     process: subprocess.Popen[bytes] | None = None
+    started_at: float | None = None
     budget: Budget = field(default_factory=Budget)
 
     def start(self) -> None:
+        if self.process is not None:  # what the last one left in its group (API workers)
+            processes.kill_group(self.process.pid, self.started_at)
         with open(self.log_path, "ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "upc", self.name], env=self.env, stdout=out,
                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
                 preexec_fn=processes.die_with_parent())  # noqa: PLW1509
+        self.started_at = processes.create_time(self.process.pid)
         processes.record(self.data_dir, self.name, self.process.pid)
 
     def exit_code(self) -> int | None:
@@ -91,6 +95,7 @@ class Child:
             log.warning("%s did not stop in time; killing it", self.name)
             self.process.kill()
             self.process.wait(5)
+        processes.kill_group(self.process.pid, self.started_at)
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         self.signal_stop()

@@ -290,6 +290,10 @@ def test_every_process_killed_in_turn_loses_nothing_and_leaves_nothing(
         assert [deployment.lapses(c) for c in deployment.seeded] == [1] * len(deployment.seeded)
         orphans = [p for p in first_tree if _running(p)]
         assert orphans == [], f"left by the killed serve: {orphans}"
+        # A command beside serve finds its embedded servers, and finds no drift between the
+        # event store, the views and Temporal's clocks.
+        reconciled = run_upc(["reconcile"], env, timeout=120)
+        assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
 
     second_tree = [deployment.served.process, *deployment.served.descendants()]
     stop_seconds = deployment.served.terminate()
