@@ -159,6 +159,9 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, module: str, known: 
                 fn.statuses.add(int(inner.args[0].value))
             elif called and called not in known and called not in NOT_FOLLOWED:
                 fn.calls.add(called)
+            # A function handed to another to call (``run_in_threadpool(f, ...)``).
+            fn.calls.update(a.id for a in inner.args
+                            if isinstance(a, ast.Name) and a.id not in known)
     return fn
 
 
