@@ -194,9 +194,8 @@ class Stage:
         return built
 
     def active(self) -> Built:
-        built = self.approved()
-        self.service.record_notice_sent(built.case_id, CASEWORKER, notice_id=built.notice)
-        return built
+        """Approved, its letter printed and posted."""
+        return self.posted()
 
     def immediate(self) -> Built:
         built = self.with_incident("threats_or_violence")
