@@ -23,7 +23,7 @@ from pathlib import Path
 import psutil
 import psycopg
 
-from upc.processes import die_with_parent
+from upc.processes import die_with_parent, signal_then_kill
 from upc.settings import SettingError, Settings
 
 log = logging.getLogger("upc.embedded")
@@ -166,18 +166,7 @@ def stop_leftovers(pgdata: Path) -> list[int]:
     postmasters = [p for p in pids if _ppid(p) not in {q.pid for q in pids}]
     log.warning("stopping PostgreSQL processes left running in %s: %s", pgdata,
                 ", ".join(str(p.pid) for p in pids))
-    for p in postmasters:
-        try:
-            p.send_signal(signal.SIGINT)
-        except psutil.Error:
-            pass
-    _, left = psutil.wait_procs(pids, timeout=10)
-    for p in left:
-        try:
-            p.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(left, timeout=5)
+    signal_then_kill(postmasters, signal.SIGINT, pids, timeout=10)
     return [p.pid for p in pids]
 
 
@@ -268,18 +257,7 @@ class EmbeddedTemporal:
         if found:
             log.warning("stopping the Temporal dev server left running on %s: %s", self.db_file,
                         ", ".join(str(p.pid) for p in found))
-            for process in found:
-                try:
-                    process.terminate()
-                except psutil.Error:
-                    pass
-            _, left = psutil.wait_procs(found, timeout=5)
-            for process in left:
-                try:
-                    process.kill()
-                except psutil.Error:
-                    pass
-            psutil.wait_procs(left, timeout=5)
+            signal_then_kill(found, signal.SIGTERM, found, timeout=5)
         return [p.pid for p in found]
 
     def wait_ready(self, timeout: float = 60.0) -> None:

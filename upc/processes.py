@@ -127,14 +127,22 @@ def terminate_tree(process: psutil.Process, sig: int = signal.SIGTERM,
         tree = [process, *process.children(recursive=True)]
     except psutil.Error:
         return
-    try:
-        process.send_signal(sig)
-    except psutil.Error:
-        pass
-    _, left = psutil.wait_procs(tree, timeout=timeout)
-    for p in left:
+    signal_then_kill([process], sig, tree, timeout)
+
+
+def signal_then_kill(signalled: Iterable[psutil.Process], sig: int,
+                     awaited: list[psutil.Process], timeout: float) -> None:
+    """Send ``sig`` to ``signalled``, wait up to ``timeout`` for ``awaited`` to exit, SIGKILL
+    whichever has not."""
+    for process in signalled:
         try:
-            p.kill()
+            process.send_signal(sig)
         except psutil.Error:
             pass
-    psutil.wait_procs(left, timeout=2)
+    _, left = psutil.wait_procs(awaited, timeout=timeout)
+    for process in left:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(left, timeout=5)

@@ -48,3 +48,12 @@ def test_missing_search_attributes_stop_serve_before_ready(
                                " lacks the search attributes UpcCaseId, UpcWorkflowKind")
     assert "temporal operator search-attribute create" in lines[0]
     assert "ready" not in result.stdout
+
+
+def test_a_command_beside_no_serve_says_so_in_one_line(serve_dir: Path) -> None:
+    env = serve_env(serve_dir / "data", free_port(), free_port(), free_port())
+    result = run_upc(["rebuild"], env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [(
+        f"upc: DATABASE_URL: not set, and no embedded PostgreSQL is running in "
+        f"{serve_dir / 'data' / 'pg'}; start `upc serve` first")]
