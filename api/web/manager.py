@@ -12,13 +12,17 @@ from starlette.responses import Response
 
 from api.access import C
 from api.deps import Views
-from api.routes import appeals, decisions, restrictions
+from api.routes import appeals, cases, decisions, other, restrictions
 from api.schemas import (
+    AssignOwner,
+    CloseCase,
     CompleteReview,
     DecideAppeal,
     DecideRestriction,
     ExtendRestriction,
     GiveWarning,
+    ImposeImmediateRestriction,
+    LateAppealDecision,
     LiftRestriction,
     LodgeAppeal,
     ProposeRestriction,
@@ -94,6 +98,21 @@ def propose_fields(choices: Choices) -> list[Field]:
             Field("date", "ends_on", "End date (optional)")]
 
 
+def immediate_fields(choices: Choices) -> list[Field]:
+    return [Field("terms", "terms", "Terms"),
+            _evidence(choices, "Which recorded threat or violence makes it necessary?"),
+            _reason(), Field("date", "ends_on", "End date (optional)")]
+
+
+def reason_only(_: Choices) -> list[Field]:
+    return [_reason()]
+
+
+def owner_fields(_: Choices) -> list[Field]:
+    return [Field("text", "owner_id", "New case owner", "Their user name.",
+                  missing="Enter the new owner's user name"), _reason()]
+
+
 def decide_fields(_: Choices) -> list[Field]:
     return [Field("radios", "outcome", "Your decision",
                   "You cannot decide a restriction you proposed.",
@@ -165,6 +184,22 @@ SPECS = {s.slug: s for s in [
                            "(emergencies, safeguarding, rent, complaints about a new matter, "
                            "subject access) are added to every restriction.",
          button="Propose"),
+    Spec("immediate", "Impose an immediate restriction",
+         ("POST", f"{C}/immediate-restrictions"), ImposeImmediateRestriction,
+         restrictions.impose_immediate_restriction, immediate_fields, "evidence", "imposed",
+         intro="Only after threats or violence. A senior manager must ratify it in time, "
+               "with a review date.", button="Impose"),
+    Spec("owner", "Assign the case owner", ("POST", f"{C}/owner"), AssignOwner,
+         other.assign_owner, owner_fields, "owner_id", "owner", button="Assign"),
+    Spec("closure", "Close the case", ("POST", f"{C}/closure"), CloseCase, cases.close_case,
+         reason_only, "reason", "closed", intro="Only when nothing is in force, no appeal is "
+         "open and any lift notice has been sent.", button="Close the case"),
+    Spec("late-acceptance", "Accept the late appeal", ("POST", f"{A}/late-acceptance"),
+         LateAppealDecision, appeals.accept_late_appeal, reason_only, "reason",
+         "late_accepted", part="appeal", button="Accept"),
+    Spec("late-rejection", "Reject the late appeal", ("POST", f"{A}/late-rejection"),
+         LateAppealDecision, appeals.reject_late_appeal, reason_only, "reason",
+         "late_rejected", part="appeal", button="Reject"),
     Spec("decision", "Approve or reject the restriction", ("POST", f"{R}/decision"),
          DecideRestriction, restrictions.decide_restriction, decide_fields, "outcome",
          "decided", part="restriction", button="Record decision"),
@@ -203,8 +238,9 @@ def manager_actions(case: dict[str, Any], timeline: list[dict[str, Any]]
     rid, status = current.get("restriction_id"), current.get("status")
     in_force = status in ("proposed", "awaiting_ratification", "active")
     out = [(SPECS[s].href(case_id), SPECS[s].title)
-           for s in ("concern", "checks", "warning", "propose")
-           if not (s == "propose" and in_force)]
+           for s in ("concern", "checks", "warning", "propose", "immediate", "owner",
+                     "closure")
+           if not (s in ("propose", "immediate", "closure") and in_force)]
     if rid and status == "proposed":
         out.append((SPECS["decision"].href(case_id, rid), SPECS["decision"].title))
     if rid and status == "awaiting_ratification":
@@ -216,6 +252,9 @@ def manager_actions(case: dict[str, Any], timeline: list[dict[str, Any]]
     if appeal.get("appeal_id") and appeal.get("status") == "lodged":
         out.append((SPECS["appeal-decision"].href(case_id, appeal["appeal_id"]),
                     SPECS["appeal-decision"].title))
+    if appeal.get("appeal_id") and appeal.get("status") == "late_awaiting_decision":
+        out += [(SPECS[s].href(case_id, appeal["appeal_id"]), SPECS[s].title)
+                for s in ("late-acceptance", "late-rejection")]
     return out
 
 
