@@ -15,6 +15,7 @@ from starlette.responses import Response
 from api.access import C
 from api.deps import Pool, Service, Views
 from api.routes import cases, reads
+from api.routes import settings as settings_routes
 from api.web.pages import Form, PageRoute, case_or_404, event_words, render
 from api.web.session import Allow
 from domain.actors import Actor
@@ -97,3 +98,12 @@ def access_log_page(request: Request, pool: Pool,
     return render(request, "access_log.html", actor=actor, title="Access log", page=page,
                   case_id=case_id or "", user_id=user_id or "",
                   form_values=Form({"case_id": case_id or "", "user_id": user_id or ""}))
+
+
+@router.get("/settings")
+def settings_page(request: Request, service: Service,
+                  actor: Annotated[Actor, Depends(Allow(("GET", "/api/v1/settings")))]
+                  ) -> Response:
+    values = settings_routes.read_settings(service).values
+    return render(request, "settings.html", actor=actor, title="Policy settings",
+                  values=values)

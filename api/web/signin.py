@@ -29,7 +29,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 OIDC_COOKIE = "upc_oidc"
 ROLE_CHOICES = [r for r in Role if r is not Role.SYSTEM]
 START = {Role.CASEWORKER: "/search", Role.MANAGER: "/queues", Role.SENIOR_MANAGER: "/queues",
-         Role.AUDITOR: "/audit", Role.COMMITTEE: "/committee", Role.ADMIN: "/search"}
+         Role.AUDITOR: "/audit", Role.COMMITTEE: "/committee", Role.ADMIN: "/settings"}
 
 
 def start_page(role: Role) -> str:
