@@ -27,6 +27,7 @@ from api.routes import (
     restrictions,
 )
 from api.routes import settings as settings_routes
+from api.tracing import RequestTracing
 from domain.application import CaseService
 from projections.view import View
 
@@ -83,7 +84,8 @@ def create_app(settings: Any, parts: AppParts) -> FastAPI:
     errors.install(app)
     app.add_middleware(WriteGuard, max_body_bytes=settings.upc_max_body_bytes)
     app.include_router(health.router)
-    metrics.install(app)  # outermost middleware: times everything, refusals included
+    metrics.install(app)
+    app.add_middleware(RequestTracing)  # every request: metrics, request id, server span
     codec.install(app, settings)  # the Temporal UI's codec server, CORS for /codec/ only
     for module in (cases, contacts, decisions, restrictions, notices, appeals, other, privacy,
                    settings_routes, reads, equality):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -46,31 +45,10 @@ LAUNCHER_TRACKING = "launcher_tracking"
 router = APIRouter(tags=["health"])
 
 
-class MetricsMiddleware:
-    """Times every HTTP request; the route template is known once the router matched."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def sending(message: dict[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
-            LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+def observe(method: str, route: str | None, status: int, seconds: float) -> None:
+    """One HTTP request (by ``api.tracing.RequestTracing``, which wraps every request)."""
+    REQUESTS.labels(method, route or "unmatched", str(status)).inc()
+    LATENCY.labels(method, route or "unmatched").observe(seconds)
 
 
 class StoreCollector:
@@ -169,5 +147,4 @@ def metrics(request: Request) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    app.add_middleware(MetricsMiddleware)  # type: ignore[arg-type]
     app.include_router(router)

@@ -28,7 +28,8 @@ REDACTED_OTHER_PERSON = "[redacted: another person's personal data]"
 REDACTED_STAFF = "[redacted: staff member]"
 THIRD_PARTY_FIELDS = frozenset({"staff_id", "staff_ids"})
 _ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "occurred_at",
-                       "recorded_at", "actor_id", "actor_role", "command_id"})
+                       "recorded_at", "actor_id", "actor_role", "command_id",
+                       "upc_trace"})
 EXPLANATION = (
     "This is every fact recorded about you on this case, in the order it was recorded, with "
     "your personal data in full. Where a record also holds personal data about someone else "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -13,6 +14,7 @@ from projections.registry import VIEW_CLASSES, construct_view
 from projections.view import VIEWS_SCHEMA, View
 from upc import append_only, group_commit, roles
 from upc.settings import SettingError, Settings, eventsourcing_env, psycopg_conninfo
+from workflows import tracing
 from workflows.launcher import tracking_recorder
 
 # Any number: serialises schema creation between processes starting at once.
@@ -142,7 +144,26 @@ def case_service(database_url: str) -> CaseService:
     schema = recorder.datastore.schema or "public"  # type: ignore[attr-defined]
     recorder.lock_table_statements = [  # type: ignore[attr-defined]
         roles.lock_statement(schema) if "LOCK TABLE" in repr(s) else s for s in statements]
+    if tracing.enabled():
+        _traced(app)
     return app
+
+
+def _traced(app: CaseService) -> None:
+    """A span around every save, and its trace context on each event it stores."""
+    to_stored = app.mapper.to_stored_event
+    save = app.save
+
+    def to_stored_event(event: Any) -> Any:
+        tracing.stamp(event)
+        return to_stored(event)
+
+    def traced_save(*objs: Any, **kwargs: Any) -> Any:
+        with tracing.tracer.start_as_current_span("append events"):
+            return save(*objs, **kwargs)
+
+    app.mapper.to_stored_event = to_stored_event  # type: ignore[method-assign]
+    app.save = traced_save  # type: ignore[method-assign]
 
 
 def views(database_url: str) -> list[View]:

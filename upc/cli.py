@@ -365,10 +365,11 @@ def _metrics_directory(command: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # logs as it is imported
+    from upc import telemetry
+
+    telemetry.setup_logging()
     _metrics_directory(args.command)
+    telemetry.setup_tracing(args.command)
     try:
         settings = load_settings()
         logging.getLogger().setLevel(settings.upc_log_level.upper())

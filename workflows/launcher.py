@@ -22,7 +22,7 @@ from eventsourcing.utils import Environment
 from temporalio.client import Client
 
 from domain.application import CaseService
-from workflows import metrics, registry
+from workflows import metrics, registry, tracing
 from workflows.launch import LaunchAction, LaunchContext
 from workflows.temporal import TASK_QUEUE
 
@@ -46,6 +46,7 @@ class Launcher:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.concurrency = asyncio.Semaphore(concurrency)
+        self._origin: dict[int, object] = {}  # action -> the event it came from (tracing)
 
     @property
     def position(self) -> int:
@@ -69,7 +70,11 @@ class Launcher:
             actions.extend(routed)
             for action in routed:
                 recorded_at.setdefault(action.target, event.timestamp)
-        await self._run_all(actions)
+                self._origin[id(action)] = event
+        try:
+            await self._run_all(actions)
+        finally:
+            self._origin.clear()
         metrics.launched(actions, recorded_at)
         if len(notifications) < self.batch_size:
             # Seen everything up to head; events without clocks count as handled.
@@ -87,7 +92,11 @@ class Launcher:
         async def in_order(group: list[LaunchAction]) -> None:
             async with self.concurrency:
                 for action in group:
-                    await action.run(self.context)
+                    # The trace of the request that recorded the event goes on to Temporal.
+                    with tracing.continued(self._origin.get(id(action)),
+                                           f"launch {type(action).__name__}",
+                                           **{"upc.workflow_id": action.target}):
+                        await action.run(self.context)
 
         async with asyncio.TaskGroup() as group:
             for target_actions in by_target.values():

@@ -6,6 +6,7 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
 from workflows.codec import data_converter
+from workflows.tracing import client_interceptors
 
 TASK_QUEUE = "upc"
 
@@ -17,7 +18,8 @@ class TemporalUnavailable(RuntimeError):
 async def connect(address: str, namespace: str = "default") -> Client:
     try:
         return await Client.connect(address, namespace=namespace,
-                                    data_converter=data_converter())
+                                    data_converter=data_converter(),
+                                    interceptors=client_interceptors())
     except Exception as exc:  # noqa: BLE001 - reported as one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise TemporalUnavailable(

@@ -193,7 +193,7 @@ def close_case(case_id: UUID, body: CloseCase, ctx: Command, response: Response)
 
 
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "occurred_at", "recorded_at",
-             "actor_id", "actor_role", "command_id"}
+             "actor_id", "actor_role", "command_id", "upc_trace"}
 
 
 def _is_special(event_name: str, field: str, event: Any) -> bool:
