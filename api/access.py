@@ -95,6 +95,8 @@ ROUTE_ROLES: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", f"{C}/subject-access-requests/{{request_id}}/response"): FRONT_LINE | {ADM},
     ("POST", f"{C}/complaints/{{complaint_id}}/resolution"): FRONT_LINE,
     ("POST", f"{C}/ombudsman-contacts/{{matter_id}}/closure"): MANAGEMENT,
+    ("POST", f"{C}/ombudsman-contacts/{{matter_id}}/determination"): MANAGEMENT,
+    ("POST", f"{C}/remedies/{{remedy_id}}/completion"): MANAGEMENT,
     ("POST", f"{C}/legal-holds"): frozenset({ADM}),
     ("POST", f"{C}/legal-holds/{{hold_id}}/release"): frozenset({ADM}),
     ("POST", f"{C}/erasures"): frozenset({ADM}),

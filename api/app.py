@@ -21,6 +21,7 @@ from api.routes import (
     decisions,
     equality,
     notices,
+    ombudsman,
     other,
     privacy,
     reads,
@@ -88,7 +89,7 @@ def create_app(settings: Any, parts: AppParts) -> FastAPI:
     app.add_middleware(RequestTracing)  # every request: metrics, request id, server span
     codec.install(app, settings)  # the Temporal UI's codec server, CORS for /codec/ only
     for module in (cases, contacts, decisions, restrictions, notices, appeals, other, privacy,
-                   settings_routes, reads, equality):
+                   settings_routes, reads, equality, ombudsman):
         app.include_router(module.router)
     app.include_router(privacy_reads)
     access.check_every_route_is_listed(app.routes)

@@ -33,6 +33,7 @@ from domain.service.decisions import DecisionCommands
 from domain.service.equality import EqualityCommands
 from domain.service.notices import NoticeCommands
 from domain.service.privacy import PrivacyCommands
+from domain.service.remedies import RemedyCommands
 from domain.settings import SETTINGS_ID, PolicySettings, PolicyValues
 
 POSTGRES_KEY_STORE = "upc.keystore:PostgresKeyStore"
@@ -54,7 +55,7 @@ def now() -> datetime:
 
 
 class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockCommands,
-                  EqualityCommands, CachedCommands, Application[UUID]):
+                  EqualityCommands, RemedyCommands, CachedCommands, Application[UUID]):
     name = "upc"
     retries_on_conflict = 3
 

@@ -170,8 +170,28 @@ class CaseFold(RestrictionFold):
         s["ombudsman_matters"][mid] = {
             "stage": e.stage, "contacted_at": ts(e.occurred_at),
             "contacted_version": e.originator_version, "due_on": ds(e.due_on),
-            "closed_at": None, "overdue": False, "overdue_at": None}
+            "closed_at": None, "overdue": False, "overdue_at": None, "determined_at": None}
         c.ombudsman.add((s["case_id"], mid))
+
+    def _OmbudsmanDetermined(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "ombudsman_matters", e.matter_id, e, determined_at=ts(e.occurred_at))
+        remedies = s.setdefault("remedies", {})
+        for remedy in e.remedies:
+            rid = str(remedy["remedy_id"])
+            remedies[rid] = {
+                "matter_id": str(e.matter_id), "kind": remedy["kind"],
+                "ordered_at": ts(e.occurred_at), "ordered_version": e.originator_version,
+                "due_on": remedy["due_on"], "completed_at": None, "completed_version": None,
+                "overdue": False, "overdue_at": None}
+            c.remedies.add((s["case_id"], rid))
+
+    def _RemedyCompleted(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "remedies", e.remedy_id, e, completed_at=ts(e.occurred_at),
+                   completed_version=e.originator_version)
+
+    def _RemedyOverdue(self, s: State, e: Any, c: Changes) -> None:
+        self._flag(s, c, "remedies", e.remedy_id, e, overdue=True,
+                   overdue_at=ts(e.occurred_at))
 
     def _OmbudsmanMatterClosed(self, s: State, e: Any, c: Changes) -> None:
         self._flag(s, c, "ombudsman_matters", e.matter_id, e, closed_at=ts(e.occurred_at))

@@ -22,6 +22,7 @@ from psycopg.types.json import Jsonb
 from domain.case import Case
 from domain.settings import PolicySettings, PolicyValues, Setting
 from projections import case_fold as cf
+from projections import case_remedies
 from projections.timeline import case_event_topics
 from projections.view import View
 
@@ -63,7 +64,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "fulfilled_at", "overdue")),
     "case_ombudsman": (("matter_id",), (
         "matter_id", "case_id", "stage", "contacted_at", "contacted_version", "due_on",
-        "closed_at", "overdue", "overdue_at")),
+        "closed_at", "overdue", "overdue_at", "determined_at")),
     "case_review": (("case_id", "version"), (
         "case_id", "version", "restriction_id", "outcome", "due_date", "completed_at",
         "reviewer", "late")),
@@ -71,6 +72,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "case_id", "version", "event_type", "actor_id", "occurred_at",
         "open_service_failure", "justification_recorded", "evidence_count")),
 }
+TABLES.update(case_remedies.TABLES)
 #: Every table written by ``_upsert``: the view's tables and the fold's state.
 WRITTEN = {**TABLES, "case_fold": (("case_id",), ("case_id", "state"))}
 JSON_COLUMNS = {"terms", "current_restriction", "current_appeal", "warnings", "flags"}
@@ -128,7 +130,9 @@ DDL = {
     "case_ombudsman": """
         matter_id uuid PRIMARY KEY, case_id uuid NOT NULL, stage text NOT NULL,
         contacted_at timestamptz NOT NULL, contacted_version integer NOT NULL, due_on date,
-        closed_at timestamptz, overdue boolean NOT NULL, overdue_at timestamptz""",
+        closed_at timestamptz, overdue boolean NOT NULL, overdue_at timestamptz,
+        determined_at timestamptz""",
+    **case_remedies.DDL,
     "case_review": """
         case_id uuid NOT NULL, version integer NOT NULL, restriction_id uuid NOT NULL,
         outcome text NOT NULL, due_date date, completed_at timestamptz NOT NULL,
@@ -169,6 +173,7 @@ INDEXES = [
     ("case_ombudsman", "closed_at", "closed_at IS NOT NULL"),
     ("case_ombudsman", "overdue_at", "overdue_at IS NOT NULL"),
     ("case_decision", "occurred_at", "open_service_failure AND NOT justification_recorded"),
+    *case_remedies.INDEXES,
 ]
 
 
@@ -260,8 +265,9 @@ class CaseView(View):
     # 5: a review's behaviour justification counts (case_decision.justification_recorded);
     # 6: ``status`` is open/closed (was the aggregate's concern_open/closed), ``stage`` the
     # lifecycle
-    # 7: each appealable notice's own appeal window, the notice an appeal answers
-    schema_version = 7
+    # 7: each appealable notice's own appeal window, the notice an appeal answers;
+    # 8: Ombudsman determinations and their remedies (case_remedy)
+    schema_version = 8
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -351,7 +357,8 @@ class CaseView(View):
                                   ("case_warning", changes.warnings, "warnings"),
                                   ("case_subject_access", changes.subject_access,
                                    "subject_access"),
-                                  ("case_ombudsman", changes.ombudsman, "ombudsman_matters")):
+                                  ("case_ombudsman", changes.ombudsman, "ombudsman_matters"),
+                                  ("case_remedy", changes.remedies, "remedies")):
             self._upsert(curs, table, [child_row(table, key, case_id,
                                                  states[case_id][part][key])
                                        for case_id, key in sorted(keys)])

@@ -71,6 +71,7 @@ class Changes:
     warnings: set[tuple[str, str]] = field(default_factory=set)
     subject_access: set[tuple[str, str]] = field(default_factory=set)
     ombudsman: set[tuple[str, str]] = field(default_factory=set)
+    remedies: set[tuple[str, str]] = field(default_factory=set)
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # contact id -> row
     triages: dict[str, dict[str, Any]] = field(default_factory=dict)  # contact id -> triage
     reviews: list[dict[str, Any]] = field(default_factory=list)
@@ -89,14 +90,14 @@ def new_state(case_id: str) -> State:
         "tenancy_ended_on": None, "closed_at": None, "retain_until": None,
         "owner": None, "subject_access": {}, "ombudsman_matters": {},
         "open_complaints": [], "litigation_holds": [], "erased_subjects": [],
-        "disposed_at": None, "skipped": 0,
+        "disposed_at": None, "skipped": 0, "remedies": {},
     }
 
 
 #: state part -> the ``Changes`` set that marks its rows dirty
 CHANGE_SETS = {"restrictions": "restrictions", "appeals": "appeals", "notices": "notices",
                "warnings": "warnings", "subject_access": "subject_access",
-               "ombudsman_matters": "ombudsman"}
+               "ombudsman_matters": "ombudsman", "remedies": "remedies"}
 
 
 @lru_cache(maxsize=65536)

@@ -231,6 +231,12 @@ QUEUES: dict[str, tuple[str, list[str], dict[str, str]]] = {
         " FROM {n} n JOIN {v} v ON v.case_id = n.case_id",
         ["n.appeal_window_closes_on", "n.notice_id"],
         {"n": "case_notice", "r": "case_restriction", "a": "case_appeal"}),
+    "remedies": (
+        "SELECT m.case_id, v.customer_ref, v.owner, m.remedy_id, m.matter_id, m.kind,"
+        " m.ordered_at, m.due_on, (m.due_on - %(day)s) AS days_left,"
+        " (m.overdue OR m.due_on < %(day)s) AS overdue"
+        " FROM {m} m JOIN {v} v ON v.case_id = m.case_id",
+        ["m.due_on", "m.remedy_id"], {"m": "case_remedy"}),
     "ombudsman": (
         "SELECT o.case_id, v.customer_ref, v.owner, o.matter_id, o.stage, o.contacted_at,"
         " o.due_on, (o.due_on - %(day)s) AS days_left, o.overdue AS escalated"
@@ -309,6 +315,16 @@ def ombudsman_overdue(case_view: View, *, as_of: date | None = None,
                   limit)
 
 
+def ombudsman_remedies(case_view: View, *, as_of: date | None = None,
+                       overdue_only: bool = False, cursor: str | None = None,
+                       limit: int = DEFAULT_LIMIT) -> Page:
+    """Remedies an Ombudsman's determination ordered and not yet done: kind (apology,
+    compensation, review, policy change), matter, ordered at, due on, days left (negative
+    once past), overdue (past due, or escalated by its clock); soonest due first."""
+    return _open_items(case_view, "remedies", "m", "completed_at", as_of, overdue_only,
+                       cursor, limit)
+
+
 def appeal_windows_open(case_view: View, *, as_of: date | None = None,
                         cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page:
     """Appeal windows still open on restrictions in force: the restriction's own notice and
@@ -333,4 +349,5 @@ WORK_QUEUES = {
     "subject_access": subject_access_requests,
     "ombudsman_overdue": ombudsman_overdue,
     "appeal_windows_open": appeal_windows_open,
+    "ombudsman_remedies": ombudsman_remedies,
 }

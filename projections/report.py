@@ -27,6 +27,7 @@ from uuid import UUID
 from psycopg.sql import SQL
 
 from domain.calendar import start_of
+from domain.vocabulary import RemedyKind
 from domain.equality import NOT_RECORDED, QUESTIONS, categories
 from projections.view import View
 
@@ -75,6 +76,15 @@ SECTIONS: dict[str, str] = {
         "SELECT 'closed' AS category, count(*) AS n FROM {o} WHERE closed_at >= %(a)s"
         " AND closed_at < %(b)s UNION ALL SELECT 'overdue', count(*) FROM {o}"
         " WHERE overdue_at >= %(a)s AND overdue_at < %(b)s",
+    "ombudsman_remedies_ordered":
+        "SELECT kind AS category, count(*) AS n FROM {m} WHERE ordered_at >= %(a)s"
+        " AND ordered_at < %(b)s GROUP BY kind",
+    "ombudsman_remedies":
+        "SELECT CASE WHEN overdue OR (completed_at AT TIME ZONE 'Europe/London')::date"
+        " > due_on THEN 'completed_late' ELSE 'completed_on_time' END AS category,"
+        " count(*) AS n FROM {m} WHERE completed_at >= %(a)s AND completed_at < %(b)s"
+        " GROUP BY 1 UNION ALL SELECT 'escalated_overdue', count(*) FROM {m}"
+        " WHERE overdue_at >= %(a)s AND overdue_at < %(b)s",
 }
 CATEGORIES = {
     "warnings_by_kind": ("informal", "formal"),
@@ -84,6 +94,8 @@ CATEGORIES = {
     "overdue": ("reviews", "appeals"),
     "ombudsman_referrals": ("enquiry", "order"),
     "ombudsman_matters": ("closed", "overdue"),
+    "ombudsman_remedies_ordered": tuple(k.value for k in RemedyKind),
+    "ombudsman_remedies": ("completed_on_time", "completed_late", "escalated_overdue"),
 }
 
 
@@ -114,7 +126,7 @@ def committee_report(case_view: View, timeline_view: View, quarter: str, *,
     params = {"a": start_of(first), "b": start_of(after)}
     tables = {"w": case_view.table("case_warning"), "r": case_view.table("case_restriction"),
               "a": case_view.table("case_appeal"), "rv": case_view.table("case_review"),
-              "o": case_view.table("case_ombudsman"),
+              "o": case_view.table("case_ombudsman"), "m": case_view.table("case_remedy"),
               "t": timeline_view.table("case_timeline")}
     sections: dict[str, Any] = {}
     with case_view.datastore.transaction(commit=False) as curs:

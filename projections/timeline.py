@@ -31,7 +31,8 @@ CODED_FIELDS = (
     "incident_id", "concern_id", "matter_id", "complaint_id", "request_id",
     "representative_id", "allegation_id", "evidence", "review_date", "next_review_date",
     "ends_on", "due_on", "ended_on", "retain_until", "consent_on", "customer_declined",
-    "written_communication_ok", "legitimate_issue_found", "adjustments")
+    "written_communication_ok", "legitimate_issue_found", "adjustments", "remedy_id",
+    "remedies")
 
 
 def case_event_topics() -> tuple[str, ...]:

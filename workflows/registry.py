@@ -29,6 +29,9 @@ from workflows.ombudsman import activities as ombudsman_activities
 from workflows.ombudsman import routes as ombudsman_routes
 from workflows.ombudsman.workflows import OmbudsmanWorkflow
 from workflows.reconcile_schedule import ReconcileWorkflow
+from workflows.remedy import activities as remedy_activities
+from workflows.remedy import routes as remedy_routes
+from workflows.remedy.workflows import RemedyWorkflow
 from workflows.restriction import activities as restriction_activities
 from workflows.restriction import routes as restriction_routes
 from workflows.restriction.workflows import RestrictionWorkflow
@@ -41,8 +44,8 @@ from workflows.warning.workflows import WarningWorkflow
 
 #: Workflow classes the worker registers.
 WORKFLOWS: list[type] = [RestrictionWorkflow, AppealWorkflow, WarningWorkflow, NoticeWorkflow,
-                         SubjectAccessWorkflow, OmbudsmanWorkflow, DisposalWorkflow,
-                         ReconcileWorkflow]
+                         SubjectAccessWorkflow, OmbudsmanWorkflow, RemedyWorkflow,
+                         DisposalWorkflow, ReconcileWorkflow]
 
 #: Factories of activity callables, given the case service the activities act through.
 ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] = [
@@ -53,6 +56,7 @@ ACTIVITY_FACTORIES: list[Callable[[CaseService], Sequence[Callable[..., Any]]]] 
     notice_email.activities,
     subject_access_activities.activities,
     ombudsman_activities.activities,
+    remedy_activities.activities,
     disposal_activities.activities,
 ]
 
@@ -64,6 +68,7 @@ OPEN_WORKFLOWS: dict[str, Callable[[Case], list[str]]] = {
     "notice": notice_routes.open_workflow_ids,
     "sar": subject_access_routes.open_workflow_ids,
     "ombudsman": ombudsman_routes.open_workflow_ids,
+    "remedy": remedy_routes.open_workflow_ids,
 }
 
 
@@ -95,6 +100,7 @@ def _merge(tables: Iterable[Mapping[str, Route]]) -> dict[str, Route]:
 ROUTES: dict[str, Route] = _merge([
     restriction_routes.ROUTES, appeal_routes.ROUTES, warning_routes.ROUTES,
     notice_routes.ROUTES, subject_access_routes.ROUTES, ombudsman_routes.ROUTES,
+    remedy_routes.ROUTES,
     {ev.SettingOverridden.TOPIC: setting_overridden,
      PolicySettings.Changed.TOPIC: organisation_setting_changed},
 ])

@@ -32,6 +32,8 @@ SECTION_TITLES = {
     "overdue": "Reviews and appeals that went overdue",
     "ombudsman_referrals": "Ombudsman referrals, by stage",
     "ombudsman_matters": "Ombudsman matters closed and overdue",
+    "ombudsman_remedies_ordered": "Remedies the Ombudsman ordered, by kind",
+    "ombudsman_remedies": "Ombudsman remedies done on time, late, and escalated",
 }
 
 

@@ -266,7 +266,8 @@ QUEUE_TITLES = {
     "Immediate restrictions awaiting ratification", "contacts_awaiting_triage":
     "Contacts awaiting triage", "notices_unsent": "Notices not yet sent",
     "subject_access": "Subject access requests", "ombudsman_overdue":
-    "Ombudsman matters overdue"}
+    "Ombudsman matters overdue", "ombudsman_remedies": "Ombudsman remedies outstanding",
+    "appeal_windows_open": "Appeal windows open"}
 QUEUES = ("GET", "/api/v1/queues/{queue}")
 
 

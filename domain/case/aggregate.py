@@ -19,6 +19,7 @@ from domain.case.equality import EqualityCommands
 from domain.case.firing import ClockCommands
 from domain.case.matters import MatterCommands
 from domain.case.notices import NoticeCommands
+from domain.case.remedies import RemedyCommands
 from domain.case.restrictions import RestrictionCommands
 from domain.case.retention import RetentionCommands
 from domain.case.stamp import Stamp, case_id_for
@@ -33,9 +34,8 @@ from domain.permissions import (
 
 
 class Case(ContactCommands, WarningCommands, RestrictionCommands, NoticeCommands,
-           AppealCommands, MatterCommands, RetentionCommands, ClockCommands, EqualityCommands,
-           CaseCore,
-           Aggregate):
+           AppealCommands, MatterCommands, RemedyCommands, RetentionCommands, ClockCommands,
+           EqualityCommands, CaseCore, Aggregate):
     TOPIC = "upc.case:Case"
 
     Event = ev.CaseEvent
@@ -89,6 +89,9 @@ class Case(ContactCommands, WarningCommands, RestrictionCommands, NoticeCommands
     SubjectAccessFulfilled = ev.SubjectAccessFulfilled
     RestrictionComplaintResolved = ev.RestrictionComplaintResolved
     OmbudsmanMatterClosed = ev.OmbudsmanMatterClosed
+    OmbudsmanDetermined = ev.OmbudsmanDetermined
+    RemedyCompleted = ev.RemedyCompleted
+    RemedyOverdue = ev.RemedyOverdue
     LegalHoldPlaced = ev.LegalHoldPlaced
     LegalHoldReleased = ev.LegalHoldReleased
     PersonErased = ev.PersonErased

@@ -189,8 +189,8 @@ class ClockCommands(CaseCore):
         self._open_for(stamp, CLOCK_OR_MANAGEMENT, "escalate an overdue Ombudsman matter",
                        closed_ok=True)
         matter = self._found(self.ombudsman, matter_id, "Ombudsman matter")
-        if matter_id in self.closed_ombudsman or matter.overdue:
-            return
+        if matter_id in self.closed_ombudsman or matter.overdue or matter.determined_at:
+            return  # closed, escalated, or determined: the remedies have their own clocks
         due = ombudsman_overdue_at(self, matter_id)
         if due is None:
             raise NotYetDue("This Ombudsman matter has no due date.")

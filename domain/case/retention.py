@@ -14,6 +14,7 @@ from domain.errors import (
     LegalHoldApplies,
     LegalHoldNotPlaced,
     NotFound,
+    RemediesOutstanding,
     RetentionNotEnded,
     SubjectAccessAlreadyExtended,
     SubjectAccessClosed,
@@ -79,6 +80,11 @@ class RetentionCommands(CaseCore):
             raise NotFound(f"There is no Ombudsman matter {matter_id} on this case.")
         if matter_id in self.closed_ombudsman:
             return
+        if any(r.matter_id == matter_id and r.completed_at is None
+               for r in self.remedies.values()):
+            raise RemediesOutstanding(
+                "The Ombudsman ordered remedies on this matter that are not done yet; record "
+                "each as done before closing the matter.")
         self._record(ev.OmbudsmanMatterClosed, stamp, matter_id=matter_id)
 
     def place_legal_hold(self, reason: str, stamp: Stamp) -> None:

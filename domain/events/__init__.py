@@ -12,6 +12,7 @@ from domain.events.contacts import *
 from domain.events.equality import *
 from domain.events.matters import *
 from domain.events.notices import *
+from domain.events.ombudsman import *
 from domain.events.privacy import *
 from domain.events.restrictions import *
 from domain.events.warnings import *

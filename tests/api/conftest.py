@@ -259,6 +259,15 @@ class Stage:
         built.ref = list(case.ombudsman)[-1]
         return built
 
+    def remedy(self) -> Built:
+        """An Ombudsman matter determined, ordering an apology (``ref``: the remedy)."""
+        built = self.ombudsman()
+        case = self.service.record_ombudsman_determination(
+            built.case_id, MANAGER, matter_id=built.ref,
+            remedies=[("apology", now().date() + timedelta(days=14))])
+        built.ref = list(case.remedies)[-1]
+        return built
+
     def legal_hold(self) -> Built:
         built = self.opened()
         case = self.service.place_legal_hold(built.case_id, ADMIN, reason="Claim issued.")

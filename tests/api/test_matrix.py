@@ -174,6 +174,13 @@ CELLS = [
     Cell("close ombudsman matter", "POST", C + "/ombudsman-contacts/{matter_id}/closure",
          "ombudsman", lambda b: f"{b.path}/ombudsman-contacts/{b.ref}/closure", MANAGEMENT,
          200, lambda b: {}),
+    Cell("ombudsman determination", "POST", C + "/ombudsman-contacts/{matter_id}/determination",
+         "ombudsman", lambda b: f"{b.path}/ombudsman-contacts/{b.ref}/determination",
+         MANAGEMENT, 201, lambda b: {"remedies": [
+             {"kind": "apology", "due_on": review_date(14).isoformat()}]}),
+    Cell("complete remedy", "POST", C + "/remedies/{remedy_id}/completion", "remedy",
+         lambda b: f"{b.path}/remedies/{b.ref}/completion", MANAGEMENT, 200,
+         lambda b: {"note": "Apology sent."}),
     Cell("place legal hold", "POST", C + "/legal-holds", "opened",
          lambda b: f"{b.path}/legal-holds", {ADM}, 201, lambda b: {"reason": "Claim issued."}),
     Cell("release legal hold", "POST", C + "/legal-holds/{hold_id}/release", "legal_hold",

@@ -194,7 +194,7 @@ def case_workflow_ids(case: Case) -> list[str]:
         *(f"restriction-{i}" for i in case.restrictions), *(f"appeal-{i}" for i in case.appeals),
         *(f"warning-{i}" for i in case.warnings), *(f"notice-{i}" for i in case.notices),
         *(f"sar-{i}" for i in case.subject_access_requests),
-        *(f"ombudsman-{i}" for i in case.ombudsman)]
+        *(f"ombudsman-{i}" for i in case.ombudsman), *(f"remedy-{i}" for i in case.remedies)]
 
 
 async def capture_histories(client: Client, case: Case, folder: Path) -> None:

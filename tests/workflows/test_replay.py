@@ -19,7 +19,7 @@ HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
 
 CLOCKS = {"RestrictionWorkflow", "AppealWorkflow", "WarningWorkflow", "NoticeWorkflow",
-          "SubjectAccessWorkflow", "OmbudsmanWorkflow"}
+          "SubjectAccessWorkflow", "OmbudsmanWorkflow", "RemedyWorkflow"}
 
 
 def test_every_clock_workflow_has_a_captured_history() -> None:

@@ -37,12 +37,14 @@ def ombudsman_clocks(case: Case, matter_id: UUID,
 
 
 def ombudsman_closed(case: Case, matter_id: UUID) -> str | None:
-    """Closed, escalated, or with no due date to keep."""
+    """Closed, escalated, determined, or with no due date to keep."""
     if matter_id in case.closed_ombudsman:
         return "closed"
     matter = case.ombudsman[matter_id]
     if matter.overdue:
         return "overdue"
+    if matter.determined_at is not None:  # the remedies it ordered have their own clocks
+        return "determined"
     return "no_due_date" if matter.due_on is None else None
 
 

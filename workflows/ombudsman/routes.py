@@ -22,11 +22,12 @@ def contacted(event: Any) -> Sequence[LaunchAction]:
 
 ROUTES = {
     ev.OmbudsmanContacted.TOPIC: contacted,
-    **dict.fromkeys([ev.OmbudsmanMatterClosed.TOPIC, ev.OmbudsmanMatterOverdue.TOPIC],
-                    changed(CLOCK)),
+    **dict.fromkeys([ev.OmbudsmanMatterClosed.TOPIC, ev.OmbudsmanMatterOverdue.TOPIC,
+                     ev.OmbudsmanDetermined.TOPIC], changed(CLOCK)),
 }
 
 
 def open_workflow_ids(case: Case) -> list[str]:
     return [CLOCK.workflow_id(mid) for mid, m in case.ombudsman.items()
-            if m.due_on is not None and not m.overdue and mid not in case.closed_ombudsman]
+            if m.due_on is not None and not m.overdue and m.determined_at is None
+            and mid not in case.closed_ombudsman]
