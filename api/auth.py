@@ -96,6 +96,12 @@ def actor_from_claims(claims: dict[str, Any], role_claim: str = "role") -> Actor
     return Actor(user_id=subject, role=Role(roles[0]))
 
 
+# A development token signed with another data directory's key: say how to get a good one.
+SIGNATURE_HINT = ("its signature does not match this API's key: make the token with upc token "
+                  "in the same directory (or with the same UPC_DATA_DIR or UPC_TOKEN_SECRET) "
+                  "as the upc serve you are calling")
+
+
 @dataclass
 class Authenticator:
     """Turns a bearer token into an ``Actor``; one per app, from settings."""
@@ -164,6 +170,9 @@ class Authenticator:
                                     options={"require": REQUIRED_CLAIMS})
         except jwt.PyJWKClientConnectionError as exc:
             raise IssuerUnreachable(str(exc)) from None
+        except jwt.InvalidSignatureError:
+            raise TokenRejected(SIGNATURE_HINT if not self.oidc_issuer
+                                else "Signature verification failed") from None
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise TokenRejected(str(exc) or type(exc).__name__) from None
         return actor_from_claims(claims, self.role_claim), claims

@@ -215,7 +215,7 @@ def curl(step: dict[str, Any], base: str = "$API") -> str:
         (name, path), *rest = capture.items()
         assert not rest, "one capture per step"
         return f"{name}=$({command} | jq -r '{path}')\necho ${name}"
-    return command + " | jq"
+    return command + f" | jq '{step.get('show', '.')}'"
 
 
 def _shell_json(body: str) -> str:

@@ -162,3 +162,12 @@ def test_writes_name_what_they_created_or_decided(client: TestClient, stage: Sta
     mine = [r for r in rows if r["case_id"] == str(built.case_id)]
     assert mine and mine[0]["customer_ref"] == built.customer_ref
     assert mine[0]["owner"] == "cw-setup"
+
+
+def test_a_token_signed_with_another_key_says_how_to_get_a_good_one(client: TestClient) -> None:
+    from tests.api.conftest import token
+
+    stranger = token(CW, "cara", secret="a-key-from-another-data-directory-0123456789")
+    reply = client.get("/api/v1/queues", headers={"Authorization": f"Bearer {stranger}"})
+    assert reply.status_code == 401
+    assert "upc token" in reply.json()["detail"] and "UPC_DATA_DIR" in reply.json()["detail"]
