@@ -2,8 +2,10 @@
 
 Tracing is off unless an OpenTelemetry exporter is configured the standard way:
 ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``) sends spans over
-OTLP/HTTP; ``OTEL_TRACES_EXPORTER=console`` prints them (for a look by hand);
-``OTEL_TRACES_EXPORTER=none`` or ``OTEL_SDK_DISABLED=true`` keeps it off. The service name is
+OTLP/HTTP; ``OTEL_TRACES_EXPORTER=none`` or ``OTEL_SDK_DISABLED=true`` keeps it off.
+``UPC_TRACE_CONSOLE=true`` prints spans instead, for a look by hand (not
+``OTEL_TRACES_EXPORTER=console``: the embedded Temporal dev server reads that variable too,
+and refuses to start with it). The service name is
 ``OTEL_SERVICE_NAME``, else ``upc-<part>``; every other ``OTEL_*`` variable is the SDK's.
 
 Logs are one JSON object per line (``UPC_LOG_FORMAT=text`` for the old format) with the
@@ -28,8 +30,12 @@ def tracing_configured() -> bool:
     exporter = env.get("OTEL_TRACES_EXPORTER", "").lower()
     if exporter == "none":
         return False
-    return exporter in ("otlp", "console") or bool(
+    return _console() or exporter == "otlp" or bool(
         env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+
+
+def _console() -> bool:
+    return os.environ.get("UPC_TRACE_CONSOLE", "").lower() in ("1", "true", "yes")
 
 
 def setup_tracing(part: str) -> bool:
@@ -44,9 +50,10 @@ def setup_tracing(part: str) -> bool:
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 
-    os.environ.setdefault("OTEL_SERVICE_NAME", f"upc-{part}")
-    provider = TracerProvider(resource=Resource.create())
-    if os.environ.get("OTEL_TRACES_EXPORTER", "").lower() == "console":
+    # Not into os.environ: `upc serve`'s children inherit it and would all be "upc-serve".
+    named = {} if os.environ.get("OTEL_SERVICE_NAME") else {"service.name": f"upc-{part}"}
+    provider = TracerProvider(resource=Resource.create(named))
+    if _console():
         exporter = ConsoleSpanExporter()
     else:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
