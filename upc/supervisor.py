@@ -5,7 +5,8 @@ refuses, naming the running pid) and, at start, stops whatever an earlier, kille
 left running there. Every child (PostgreSQL, Temporal and the four parts) runs in its own
 session with a parent-death signal, so Ctrl-C reaches only the supervisor and a killed
 supervisor takes its children with it. The supervisor watches them all: a part that exits is
-restarted; an embedded server that exits is restarted, then the parts that depend on it.
+restarted; an embedded server that exits is restarted, then the parts that depend on it
+(the API is not among them: it reconnects by itself, and its ``/readyz`` names what is down).
 "ready" is printed only once every dependency answers and ``/readyz`` says ready.
 """
 
@@ -42,6 +43,7 @@ __all__ = ["Supervisor", "master_key_file", "serve"]
 
 PARTS = ("worker", "projections", "launcher", "api")  # start order; stop is the reverse
 NEEDS_TEMPORAL = ("worker", "launcher")
+NEEDS_POSTGRES = ("worker", "projections", "launcher")  # the API heals its own pools
 MAX_RESTARTS_PER_MINUTE = 5
 STOP_SECONDS = 5.0
 
@@ -226,7 +228,7 @@ class Supervisor:
         """Restart what dies; give up (exit 1) if one keeps dying."""
         while not self.stopping.wait(0.5):
             if self.postgres and not self.postgres.alive() and not self._restart_server(
-                    "postgresql", self.postgres, self._start_postgres, PARTS):
+                    "postgresql", self.postgres, self._start_postgres, NEEDS_POSTGRES):
                 return 1
             if self.temporal and not self.temporal.alive() and not self._restart_server(
                     "temporal", self.temporal, self._start_temporal, NEEDS_TEMPORAL):
