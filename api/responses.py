@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 
 
 class RecordedEvent(BaseModel):
-    type: str
-    version: int
-    position: int
+    type: str = Field(description="the event's name, e.g. RestrictionApproved")
+    version: int = Field(description="the case's version this event made")
+    position: int = Field(description="its place in the event log (for `min_position`)")
     ids: dict[str, UUID] = Field(default_factory=dict,
                                  description="ids of what the event created or refers to")
 
@@ -21,15 +21,18 @@ class RecordedEvent(BaseModel):
 class Recorded(BaseModel):
     """What a write recorded. ``position`` is the last event's place in the event log."""
 
-    case_id: UUID
-    version: int
-    position: int | None
+    case_id: UUID = Field(description="the case")
+    version: int = Field(description="the case's version now (its ETag, for If-Match)")
+    position: int | None = Field(description=(
+        "the last event's place in the event log: pass it as `min_position` to a read to "
+        "see this write (also the Upc-Position header)"))
     id: UUID | None = Field(default=None, description=(
         "the id of what this command created (the new contact, incident, concern, warning, "
         "check, restriction, appeal...) or, for a decision, of what it decided (the "
         "restriction, appeal, contact, notice); for `POST /cases` the case id; null only "
         "when the command names nothing with an id (e.g. closing the case)"))
-    events: list[RecordedEvent] = Field(default_factory=list)
+    events: list[RecordedEvent] = Field(default_factory=list,
+                                        description="the events this command recorded")
 
 
 class EventOut(BaseModel):

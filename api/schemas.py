@@ -57,18 +57,28 @@ def _aware_and_not_future(value: datetime) -> datetime:
     return value
 
 
-Moment = Annotated[datetime, AfterValidator(_aware_and_not_future)]
+Moment = Annotated[datetime, AfterValidator(_aware_and_not_future), Field(
+    description="a date and time with its UTC offset, e.g. 2026-11-30T09:15:00+00:00; not "
+                "in the future")]
 # Free text: personal data, kept short enough to read and to store safely.
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+                 Field(description="free text (personal data: sealed with the customer's "
+                                   "key, never shown in views or reports)")]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000),
+                         Field(description="free text, may be empty (personal data: sealed)")]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+                   Field(description="why, as it goes on the record (sealed as personal "
+                                     "data; the decision trail shows it to auditors)")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 StaffId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
-                                           pattern=r"^[^\s].*$")]
+                                           pattern=r"^[^\s].*$"),
+                    Field(description="a member of staff's user id (as in their token)")]
 Evidence = Annotated[list[UUID], Field(min_length=1, max_length=100,
                                        description="ids of recorded incidents or contacts")]
 CustomerRef = Annotated[str, StringConstraints(min_length=1, max_length=64,
-                                               pattern=r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")]
+                                               pattern=r"^[A-Za-z0-9][A-Za-z0-9_./-]*$"),
+                        Field(description="the customer's reference in your housing system: "
+                                          "letters, digits and . _ / -, e.g. T-1001")]
 Period = Annotated[str, StringConstraints(
     strip_whitespace=True, max_length=40,
     pattern=r"^[0-9]{1,4} (working_days|calendar_days|months|years)$")]
