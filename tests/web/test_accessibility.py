@@ -65,3 +65,14 @@ def test_every_page_has_no_serious_accessibility_violation(browser: Any,
         for page in contexts.values():
             page.context.close()
     assert checked >= 30
+
+
+def test_the_axe_check_fails_on_a_page_with_a_serious_violation(browser: Any) -> None:
+    page = browser.new_page()
+    try:
+        page.set_content('<!doctype html><html lang="en"><head><title>t</title></head>'
+                         '<body><main><h1>Form</h1><input type="text"></main></body></html>')
+        with pytest.raises(AssertionError, match="label"):
+            axe_check(page, "an unlabelled input")
+    finally:
+        page.close()
