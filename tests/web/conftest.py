@@ -65,7 +65,7 @@ def _wait_ready(process: subprocess.Popen[str], timeout: float = 120) -> list[st
     raise AssertionError("upc serve was not ready in time:\n" + "".join(lines))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def served() -> Iterator[Served]:
     # Not pytest's tmp_path: its folders are private to root, and the embedded PostgreSQL
     # runs as its own user.
@@ -94,7 +94,10 @@ def served() -> Iterator[Served]:
         shutil.rmtree(data, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in this
+# thread while it is open, and every asyncio test after it would then fail with "Runner.run()
+# cannot be called from a running event loop". Closed when tests/web is done.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         message = "chromium is not installed (apt-get install chromium; .ci/run installs it)"
