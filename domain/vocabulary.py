@@ -21,7 +21,7 @@ class Direction(StrEnum):
 
 
 class BehaviourCategory(StrEnum):
-    """POLICY.md "Neutral language": the only words used to describe behaviour."""
+    """The policy's neutral language: the only words used to describe behaviour."""
 
     ABUSIVE_OR_AGGRESSIVE = "abusive_or_aggressive"
     THREATS_OR_VIOLENCE = "threats_or_violence"
@@ -193,7 +193,7 @@ class ErasureGround(StrEnum):
 
 
 class LegalHoldKind(StrEnum):
-    """POLICY.md: what keeps a closed case from disposal past its retention date."""
+    """What keeps a closed case from disposal past its retention date (a legal hold)."""
 
     OPEN_COMPLAINT = "open_complaint"
     OMBUDSMAN_CASE = "ombudsman_case"
