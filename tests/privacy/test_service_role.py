@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -14,23 +15,40 @@ from eventsourcing.persistence import Tracking
 from api import store
 from domain.actors import Actor, Role
 from projections.runner import ViewFollower
+from tests.conftest import scratch_database
 from upc import bootstrap, roles
 from upc.settings import SettingError, eventsourcing_env
 from workflows.launcher import tracking_recorder
 
 
-@pytest.fixture
-def service_url(fresh_database_url: str) -> Iterator[str]:
+@contextmanager
+def granted(owner_url: str) -> Iterator[str]:
     """The owner migrates and grants a fresh service role (created by the migration)."""
     role = f"upc_service_{uuid.uuid4().hex[:8]}"
-    url = roles.with_user(fresh_database_url, role, uuid.uuid4().hex)
-    bootstrap.migrate(fresh_database_url, url)
+    url = roles.with_user(owner_url, role, uuid.uuid4().hex)
+    bootstrap.migrate(owner_url, url)
     try:
         yield url
     finally:
-        with psycopg.connect(fresh_database_url, autocommit=True) as owner:
+        with psycopg.connect(owner_url, autocommit=True) as owner:
             owner.execute(f"DROP OWNED BY {role}")
             owner.execute(f"DROP ROLE {role}")
+
+
+@pytest.fixture(scope="module")
+def shared_service_url(server_url: str) -> Iterator[str]:
+    """One database for the refusals (each leaves it as it was), with one case in it."""
+    with scratch_database(server_url, "upc_role") as owner_url, granted(owner_url) as url:
+        app = bootstrap.case_service(url)  # appends as the service role
+        app.open_case("T-ROLE-1", Actor("cara", Role.CASEWORKER))
+        app.close()
+        yield url
+
+
+@pytest.fixture
+def service_url(fresh_database_url: str) -> Iterator[str]:
+    with granted(fresh_database_url) as url:
+        yield url
 
 
 @pytest.mark.parametrize("statement", [
@@ -47,11 +65,8 @@ def service_url(fresh_database_url: str) -> Iterator[str]:
     "DROP TABLE upc_views.case_view",
 ])
 def test_the_service_role_cannot_change_or_unprotect_stored_events(
-        service_url: str, statement: str) -> None:
-    app = bootstrap.case_service(service_url)  # appends as the service role
-    app.open_case("T-ROLE-1", Actor("cara", Role.CASEWORKER))
-    app.close()
-    with psycopg.connect(service_url) as conn:
+        shared_service_url: str, statement: str) -> None:
+    with psycopg.connect(shared_service_url) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(statement)
         conn.rollback()

@@ -24,6 +24,13 @@ def catch_up_views(cw: Clockwork, url: str) -> None:
             view.datastore.close()
 
 
+def test_every_kind_of_clock_is_reconciled() -> None:
+    from workflows.reconcile import SPECS
+    from workflows.registry import OPEN_WORKFLOWS
+
+    assert set(SPECS) == set(OPEN_WORKFLOWS)  # a new clock kind needs its SPECS entry
+
+
 async def test_reconcile_finds_and_repairs_planted_drift(
         clockwork: Clockwork, fresh_database_url: str) -> None:
     url, cw = fresh_database_url, clockwork
