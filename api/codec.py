@@ -18,7 +18,7 @@ from binascii import Error as Base64Error
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.middleware.cors import CORSMiddleware
 from temporalio.api.common.v1 import Payload
 
@@ -38,6 +38,8 @@ class PayloadJSON(BaseModel):
 
 
 class Payloads(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"payloads": [{
+        "metadata": {"encoding": "YmluYXJ5L3BsYWlu"}, "data": "aGVsbG8="}]}]})
     payloads: list[PayloadJSON] = Field(max_length=MAX_PAYLOADS)
 
 

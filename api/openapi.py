@@ -71,15 +71,17 @@ def install(app: FastAPI) -> None:
                 _one_security_scheme(operation)
                 responses = operation["responses"]
                 responses.pop("422", None)
+                found = problems.get((method, path), [])
+                responses.update(openapi_responses(found))
+                if found:
+                    operation["x-problem-types"] = [p.as_openapi() for p in found]
                 if not path.startswith("/api/"):
-                    operation["security"] = []  # health checks need no token
+                    if not any(p.status == 401 for p in found):
+                        operation["security"] = []  # health checks need no token
                     continue
                 operation["x-roles"], line = who_may_call(method, path)
                 description = operation.get("description", "")
                 operation["description"] = f"{description}\n\n{line}".lstrip()
-                found = problems.get((method, path), [])
-                responses.update(openapi_responses(found))
-                operation["x-problem-types"] = [p.as_openapi() for p in found]
         schema["components"]["securitySchemes"] = {SECURITY_SCHEME: {
             "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
             "description": "A JWT: `upc token --user NAME --role ROLE` in embedded mode, "
