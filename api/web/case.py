@@ -12,7 +12,7 @@ from starlette.responses import Response
 from api.access import C, sees_special_category
 from api.deps import Service, Views
 from api.routes import reads
-from api.web import caseworker, manager
+from api.web import caseworker, manager, matters
 from api.web.pages import DAYS, PageRoute, case_or_404, event_words, page_allows, render, wait
 from api.web.session import Allow
 from domain.actors import Actor
@@ -50,4 +50,5 @@ def case_actions(actor: Actor, case: dict[str, Any], timeline: list[dict[str, An
                         f"Record support for staff after the incident of "
                         f"{event['occurred_at']:%-d %b %Y}"))
     out += manager.manager_actions(case, timeline)
+    out += matters.matter_actions(case, timeline)
     return [(href, text) for href, text in out if page_allows(href, actor)]

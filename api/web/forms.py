@@ -179,14 +179,24 @@ class Spec:
     part: str | None = None  # "restriction", "appeal", "notice", "incident"
     intro: str | None = None
     button: str = "Record"
+    shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the body, reshaped
+
+    @property
+    def param(self) -> str:
+        return f"{(self.part or '').replace('-', '_')}_id"
+
+    @property
+    def parts(self) -> str:
+        part = self.part or ""
+        return f"{part[:-1]}ies" if part.endswith("y") else f"{part}s"
 
     @property
     def path(self) -> str:
-        middle = f"{self.part}s/{{{self.part}_id}}/" if self.part else ""
+        middle = f"{self.parts}/{{{self.param}}}/" if self.part else ""
         return f"/cases/{{case_id}}/{middle}{self.slug}"
 
     def href(self, case_id: Any, part_id: Any = None) -> str:
-        middle = f"{self.part}s/{part_id}/" if self.part else ""
+        middle = f"{self.parts}/{part_id}/" if self.part else ""
         return f"/cases/{case_id}/{middle}{self.slug}"
 
 
@@ -225,7 +235,7 @@ def add_form(router: APIRouter, spec: Spec) -> None:
     def ids(request: Request) -> tuple[UUID, ...]:
         try:
             case_id = UUID(request.path_params["case_id"])
-            part = (UUID(request.path_params[f"{spec.part}_id"]),) if spec.part else ()
+            part = (UUID(request.path_params[spec.param]),) if spec.part else ()
         except ValueError:
             raise HTTPException(404, "There is no such page. Check the address.") from None
         return (case_id, *part)
@@ -245,7 +255,8 @@ def add_form(router: APIRouter, spec: Spec) -> None:
         fields = spec.fields(evidence_choices(views, path_ids[0]))
         form = Form(form_values(fields, data))
         labels = labels_of(fields)
-        body = validate(spec.model, request_body(fields, data), form, labels,
+        raw = request_body(fields, data)
+        body = validate(spec.model, spec.shape(raw) if spec.shape else raw, form, labels,
                         missing_of(fields))
         recorded = body and run_command(request, actor, form, list(labels), spec.main,
                                         spec.route, *path_ids, body)

@@ -64,7 +64,11 @@ def signed_in(client: TestClient, role: Role, user: str | None = None) -> TestCl
 def page_paths(built: Any) -> list[str]:
     ids = {"case_id": built.case_id, "restriction_id": built.restriction,
            "appeal_id": built.appeal, "notice_id": built.notice, "incident_id": built.incident,
-           "contact_id": built.contact, "check": "lift_without_notice"}
+           "contact_id": built.contact, "check": "lift_without_notice",
+           # a page for one of these opens whatever the id (the command checks it)
+           "subject_access_request_id": built.case_id, "complaint_id": built.case_id,
+           "ombudsman_contact_id": built.case_id, "remedy_id": built.case_id,
+           "hold_id": built.case_id}
     paths = []
     for pattern, _ in PAGE_ALLOW:
         path = pattern.pattern.strip("^$")
@@ -76,7 +80,7 @@ def page_paths(built: Any) -> list[str]:
 def test_every_page_admits_exactly_the_roles_of_its_api_routes(client: TestClient,
                                                                built: Any) -> None:
     paths = page_paths(built)
-    assert len(paths) >= 20
+    assert len(paths) >= 45
     for path in paths:
         allow = next(a for p, a in PAGE_ALLOW if p.match(path))
         assert allow.roles, path
@@ -109,6 +113,45 @@ def test_a_form_without_its_csrf_token_records_nothing(client: TestClient, built
     assert service.get_case(built.case_id).version == before
     reply = client.post(path, data={**form, "csrf_token": "a" * 43}, follow_redirects=False)
     assert reply.status_code == 303, reply.text[-800:]
+    assert service.get_case(built.case_id).version == before + 1
+
+
+def _form(client: TestClient, path: str) -> dict[str, str]:
+    page = client.get(path)
+    assert page.status_code == 200, page.text[-500:]
+    token_ = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token_, page.text
+    return {"csrf_token": token_.group(1)}
+
+
+def test_a_counter_allegation_recorded_on_its_page_is_on_the_timeline_and_a_refusal_is_shown_on_the_form(  # noqa: E501
+        client: TestClient, built: Any) -> None:
+    service = client.app.state.service  # type: ignore[attr-defined]
+    signed_in(client, Role.CASEWORKER)
+    case = client.get(f"/cases/{built.case_id}").text
+    path = f"/cases/{built.case_id}/counter-allegation"
+    assert f'href="{path}"' in case
+    assert "/setting-override" not in case  # managers only: no link for a caseworker
+    before = service.get_case(built.case_id).version
+    empty = client.post(path, data=_form(client, path))
+    assert empty.status_code == 422
+    assert 'href="#staff_id"' in empty.text and "Enter the user name of the member of staff" \
+        in empty.text
+    reply = client.post(path, data={**_form(client, path), "staff_id": "maya",
+                                    "summary": "Says the officer was rude on the phone.",
+                                    "occurred_at": "2026-11-30T09:00"}, follow_redirects=False)
+    assert reply.status_code == 303, reply.text[-800:]
+    assert service.get_case(built.case_id).version == before + 1
+    shown = client.get(reply.headers["location"]).text
+    assert "Counter-allegation recorded" in shown and "Counter allegation made" in shown
+    assert "rude on the phone" not in shown  # free text stays off the timeline
+    # a refusal by the domain is shown next to the field: an answer without consent
+    signed_in(client, Role.MANAGER)
+    path = f"/cases/{built.case_id}/equality-monitoring"
+    refused = client.post(path, data={**_form(client, path), "age_band": "35_44"})
+    assert refused.status_code == 422
+    error = re.search(r'id="consent-error"[^>]*>(.*?)</p>', refused.text, re.S)
+    assert error and "consent" in error.group(1) and 'href="#consent"' in refused.text
     assert service.get_case(built.case_id).version == before + 1
 
 
