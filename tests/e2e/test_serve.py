@@ -47,8 +47,11 @@ class Served:
                 raise AssertionError(f"upc serve exited early: {''.join(self.banner)}")
             self.banner.append(line)
             if line.startswith("upc is ready"):
-                for _ in range(6):
-                    self.banner.append(self.process.stdout.readline())
+                while not self.banner[-1].strip().startswith("Stop"):  # the banner's end
+                    more = self.process.stdout.readline()
+                    if not more:
+                        break
+                    self.banner.append(more)
                 return time.monotonic() - self.started
         raise AssertionError("upc serve was not ready in time")
 
