@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web import auditor, case, caseworker, committee, letters, manager, matters, signin
+from api.web import admin, auditor, case, caseworker, committee, letters, manager, matters, signin
 from api.web.pages import HERE
 
 
@@ -22,5 +22,5 @@ def install(app: FastAPI, settings: Any) -> None:
         "client_secret": getattr(settings, "upc_oidc_client_secret", None),
         "scopes": getattr(settings, "upc_oidc_scopes", None) or "openid"}
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (signin, caseworker, case, manager, matters, auditor, committee, letters):
+    for module in (signin, caseworker, case, manager, matters, admin, auditor, committee, letters):
         app.include_router(module.router)

@@ -180,6 +180,14 @@ class Spec:
     intro: str | None = None
     button: str = "Record"
     shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the body, reshaped
+    # Administrators' pages: the API route's roles only (administrators do not read cases),
+    # back to ``/admin/cases/{id}``; ``choices`` gives the options instead of the timeline.
+    admin: bool = False
+    choices: Callable[[Request, UUID], list[tuple[str, str]]] | None = None
+
+    @property
+    def home(self) -> str:
+        return "/admin/cases" if self.admin else "/cases"
 
     @property
     def param(self) -> str:
@@ -224,7 +232,13 @@ def labels_of(fields: list[Field]) -> dict[str, str]:
 
 
 def add_form(router: APIRouter, spec: Spec) -> None:
-    allow = Allow(spec.api, ("GET", C))
+    allow = Allow(spec.api) if spec.admin else Allow(spec.api, ("GET", C))
+
+    def choices(request: Request, views: dict[str, Any], case_id: UUID
+                ) -> list[tuple[str, str]]:
+        if spec.choices:
+            return spec.choices(request, case_id)
+        return [] if spec.admin else evidence_choices(views, case_id)
 
     def page(request: Request, case: dict[str, Any], form: Form, fields: list[Field],
              status: int = 200) -> Response:
@@ -244,7 +258,7 @@ def add_form(router: APIRouter, spec: Spec) -> None:
     def show(request: Request, views: Views, actor: Actor = Depends(allow)) -> Response:
         case_id, *_ = ids(request)
         case = case_or_404(views, case_id)
-        fields = spec.fields(evidence_choices(views, case_id))
+        fields = spec.fields(choices(request, views, case_id))
         values = {f.name: now_local() for f in fields if f.kind == "moment"}
         return page(request, case, Form(values), fields)
 
@@ -252,7 +266,7 @@ def add_form(router: APIRouter, spec: Spec) -> None:
                    actor: Actor = Depends(allow)) -> Response:
         path_ids = ids(request)
         case = case_or_404(views, path_ids[0])
-        fields = spec.fields(evidence_choices(views, path_ids[0]))
+        fields = spec.fields(choices(request, views, path_ids[0]))
         form = Form(form_values(fields, data))
         labels = labels_of(fields)
         raw = request_body(fields, data)
@@ -262,7 +276,7 @@ def add_form(router: APIRouter, spec: Spec) -> None:
                                         spec.route, *path_ids, body)
         if not recorded:
             return page(request, case, form, fields, status=422)
-        return done(path_ids[0], recorded, spec.done)
+        return done(path_ids[0], recorded, spec.done, spec.home)
 
     router.add_api_route(spec.path, show, methods=["GET"], name=f"{spec.slug}-{spec.part}")
     router.add_api_route(spec.path, post, methods=["POST"])

@@ -295,9 +295,9 @@ def wait(service: Any, views: dict[str, Any], position: int | None) -> None:
             pass  # the page shows what the views have; the banner says it was recorded
 
 
-def done(case_id: UUID, recorded: Any, what: str) -> Response:
+def done(case_id: UUID, recorded: Any, what: str, home: str = "/cases") -> Response:
     position = recorded.position or ""
-    return RedirectResponse(f"/cases/{case_id}?done={what}&after={position}", 303)
+    return RedirectResponse(f"{home}/{case_id}?done={what}&after={position}", 303)
 
 
 

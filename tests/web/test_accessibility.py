@@ -30,7 +30,10 @@ def test_every_page_has_no_serious_accessibility_violation(browser: Any,
         case = http.get("/customers/DEMO-07/contact-rules").json()["case_id"]
         detail = http.get(f"/cases/{case}").json()
         timeline = http.get(f"/cases/{case}/timeline", params={"limit": 200}).json()["items"]
-    ids: dict[str, Any] = {"notice_id": uuid4(), "incident_id": uuid4(), "contact_id": uuid4()}
+    ids: dict[str, Any] = {"notice_id": uuid4(), "incident_id": uuid4(), "contact_id": uuid4(),
+                           "subject_access_request_id": uuid4(), "complaint_id": uuid4(),
+                           "ombudsman_contact_id": uuid4(), "remedy_id": uuid4(),
+                           "legal_hold_id": uuid4()}
     for event in timeline:  # the case's own ids where it has them
         ids.update({k: v for k, v in event["detail"].items() if k in ids})
     ids.update(case_id=case, restriction_id=detail["current_restriction"]["restriction_id"],

@@ -68,7 +68,7 @@ def page_paths(built: Any) -> list[str]:
            # a page for one of these opens whatever the id (the command checks it)
            "subject_access_request_id": built.case_id, "complaint_id": built.case_id,
            "ombudsman_contact_id": built.case_id, "remedy_id": built.case_id,
-           "hold_id": built.case_id}
+           "legal_hold_id": built.case_id}
     paths = []
     for pattern, _ in PAGE_ALLOW:
         path = pattern.pattern.strip("^$")
@@ -153,6 +153,34 @@ def test_a_counter_allegation_recorded_on_its_page_is_on_the_timeline_and_a_refu
     error = re.search(r'id="consent-error"[^>]*>(.*?)</p>', refused.text, re.S)
     assert error and "consent" in error.group(1) and 'href="#consent"' in refused.text
     assert service.get_case(built.case_id).version == before + 1
+
+
+def test_an_administrator_places_a_hold_on_its_page_and_erasure_is_refused_on_the_form(
+        client: TestClient) -> None:
+    case_id = Stage(client.app.state.service).opened().case_id  # type: ignore[attr-defined]
+    signed_in(client, Role.ADMIN)
+    assert client.get(f"/admin/cases?case_id={case_id}",
+                      follow_redirects=False).headers["location"] == f"/admin/cases/{case_id}"
+    path = f"/cases/{case_id}/legal-hold"
+    for _ in range(100):  # the runner polls every 0.1 s: wait for the new case in the view
+        page = client.get(f"/admin/cases/{case_id}")
+        if page.status_code != 404:
+            break
+        time.sleep(0.1)
+    assert f'href="{path}"' in page.text
+    reply = client.post(path, data={**_form(client, path), "reason": "Claim issued."},
+                        follow_redirects=False)
+    assert reply.status_code == 303, reply.text[-800:]
+    shown = client.get(reply.headers["location"]).text
+    assert "Litigation hold placed" in shown and "Release the litigation hold placed on" in shown
+    path = f"/cases/{case_id}/erasure"
+    refused = client.post(path, data={**_form(client, path), "person": "customer",
+                                      "ground": "erasure_request"})
+    assert refused.status_code == 422 and 'id="person-error"' in refused.text
+    assert "hold" in re.search(r'id="person-error"[^>]*>(.*?)</p>', refused.text, re.S).group(1)
+    # administrators do not read cases: no customer reference on their pages
+    ref = client.app.state.service.get_case(case_id).customer_ref  # type: ignore[attr-defined]
+    assert ref not in refused.text and ref not in shown
 
 
 def _log_rows(client: TestClient, user: str) -> list[tuple[str, list[str]]]:
