@@ -109,8 +109,8 @@ def remedy_fields(_: Choices) -> list[Field]:
 
 
 def override_fields(_: Choices) -> list[Field]:
-    return [Field("radios", "setting", "Which setting?", "The organisation's value is shown "
-                  "after each; the policy settings page lists them all.",
+    return [Field("radios", "setting", "Which setting?", "The policy's starting default is "
+                  "shown after each; the policy settings page has the organisation's values.",
                   [(s.value, f"{s.value.replace('_', ' ').capitalize()} ({SEED[s]})"
                     if s in SEED else s.value.replace("_", " ").capitalize())
                    for s in Setting], missing="Choose which setting"),
