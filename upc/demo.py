@@ -290,6 +290,26 @@ def _stories() -> list[tuple[str, str, Callable[[Seeding], object]]]:
         s.service.record_ombudsman_contact(
             s.case_id, MILO, stage="enquiry", reference="HOS-DEMO-0012",
             due_on=(_now() + timedelta(days=14)).date())
+        s.service.record_ombudsman_contact(  # determined: remedies in the remedies queue
+            s.case_id, SANA, stage="order", reference="HOS-DEMO-0013",
+            due_on=(_now() + timedelta(days=30)).date())
+        matter = list(s.case.ombudsman)[-1]
+        s.service.record_ombudsman_determination(
+            s.case_id, SANA, matter_id=matter,
+            remedies=[("apology", (_now() + timedelta(days=10)).date()),
+                      ("compensation", (_now() + timedelta(days=28)).date())])
+
+    def extended(s: Seeding) -> None:
+        s.at(60).open()
+        s.incident("unreasonable_levels_of_contact", "Thirty emails in a week to the chief "
+                   "executive about the same repair.")
+        s.concern("Contact level.", ("unreasonable_levels_of_contact",))
+        s.checks().propose(SINGLE_POINT, review_in_days=120).approve().send_owed_notices()
+        s.at(5)
+        s.service.extend_restriction(s.case_id, MAYA, restriction_id=s.restriction,
+                                     ends_on=(s.clock.now + timedelta(days=150)).date(),
+                                     reason="Contact has continued at the same level.")
+        s.send_owed_notices()  # the extension notice opens a fresh appeal window
 
     return [
         ("DEMO-01", "concern open", concern_open),
@@ -306,6 +326,7 @@ def _stories() -> list[tuple[str, str, Callable[[Seeding], object]]]:
         ("DEMO-12", "appeal dismissed; late appeal and Ombudsman enquiry", appeal_decided),
         ("DEMO-13", "late appeal awaiting acceptance, counter-allegation",
          late_appeal_and_ombudsman),
+        ("DEMO-14", "restriction extended; appeal window open on the extension", extended),
     ]
 
 

@@ -43,9 +43,9 @@ def demo(server_url: str, tmp_path_factory: pytest.TempPathFactory,
         lines: list[str] = []
         smtp = SmtpSettings.parse(outbox.url, "notices@landlord.example")
         seed(env, report=lines.append, smtp=smtp)
-        assert len(lines) == 13 and not any("already" in line for line in lines)
+        assert len(lines) == 14 and not any("already" in line for line in lines)
         seed(env, report=lines.append)  # a second run adds nothing
-        assert all("already" in line for line in lines[13:])
+        assert all("already" in line for line in lines[14:])
         yield from build_client(url, tmp_path_factory.mktemp("demo"))
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
@@ -68,7 +68,7 @@ def test_every_work_queue_has_cases(demo: TestClient) -> None:
 def test_every_stage_is_there(demo: TestClient) -> None:
     cases = demo.get("/api/v1/cases", params={"min_position": head(demo), "limit": 100},
                      headers=auth("auditor")).json()["items"]
-    assert len(cases) == 13
+    assert len(cases) == 14
     stages = {c["stage"] for c in cases}
     assert {"closed"} <= {c["status"] for c in cases}
     assert len(stages) >= 6, stages
