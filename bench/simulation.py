@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain.case import Case, case_id_for
+from domain.case import Case
+from domain.personal import PersonalData
 from domain.terms import RestrictionTerms
 from domain.vocabulary import BehaviourCategory, Channel
 
@@ -141,7 +142,9 @@ class Lifecycle:
 
     def run(self) -> Iterator[None]:
         rng = self.rng
-        self.case = Case._create(Case.Opened, id=case_id_for(self.ref), customer_ref=self.ref,
+        case_id = uuid4()  # random, as the service's (never derived from the reference)
+        self.case = Case._create(Case.Opened, id=case_id,
+                                 customer_ref=PersonalData(str(case_id), self.ref),
                                  **self.stamp(self.who(CASEWORKERS), "caseworker"))
         yield
         yield from self.contacts(rng.randint(1, 6))

@@ -68,7 +68,8 @@ def history(stack: api_bench.Stack, lengths: list[int], commands: int) -> list[d
     cases: dict[int, Any] = {}
     for length in lengths:
         now = datetime.now(UTC)
-        case = Case.open(f"HIST-{length}-{uuid.uuid4().hex[:6]}", Stamp(clerk, now, now, None))
+        case = Case.open(uuid.uuid4(), f"HIST-{length}-{uuid.uuid4().hex[:6]}",
+                         Stamp(clerk, now, now, None))
         while case.version < length:
             case.record_contact(uuid.uuid4(), "phone", "inbound", "An earlier call.",
                                 Stamp(clerk, now, now, None))

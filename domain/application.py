@@ -24,13 +24,14 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from eventsourcing.utils import resolve_topic
 
 from domain.actors import SYSTEM_ACTOR, Actor
-from domain.case import Case, Stamp, case_id_for
-from domain.errors import CaseAlreadyOpen, ConcurrentModification, NotFound
+from domain.case import Case, Stamp
+from domain.errors import ConcurrentModification, NotFound
 from domain.personal import InMemoryKeyStore, KeyStore, PersonalDataTranscoding
 from domain.service.clocks import ClockCommands
 from domain.service.commanding import CachedCommands
 from domain.service.decisions import DecisionCommands
 from domain.service.equality import EqualityCommands
+from domain.service.identity import IdentityCommands
 from domain.service.notices import NoticeCommands
 from domain.service.privacy import PrivacyCommands
 from domain.service.remedies import RemedyCommands
@@ -55,7 +56,8 @@ def now() -> datetime:
 
 
 class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockCommands,
-                  EqualityCommands, RemedyCommands, CachedCommands, Application[UUID]):
+                  EqualityCommands, RemedyCommands, IdentityCommands, CachedCommands,
+                  Application[UUID]):
     name = "upc"
     retries_on_conflict = 3
 
@@ -124,26 +126,6 @@ class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockComman
         raise ConcurrentModification("the settings changed meanwhile; reload and try again")
 
     # --- opening and reading -------------------------------------------------------------
-
-    def open_case(self, customer_ref: str, actor: Actor, *,
-                  occurred_at: datetime | None = None,
-                  command_id: str | None = None) -> Case:
-        case_id = case_id_for(customer_ref)
-        try:
-            existing = self.get_case(case_id)
-        except NotFound:
-            pass
-        else:
-            if existing.has_handled(command_id):
-                return existing
-            raise CaseAlreadyOpen(f"A case is already open for customer {customer_ref}.")
-        case = Case.open(customer_ref, self._stamp(actor, occurred_at, command_id))
-        try:
-            self.save(case)
-        except IntegrityError:
-            raise CaseAlreadyOpen(
-                f"A case is already open for customer {customer_ref}.") from None
-        return case
 
     def get_case(self, case_id: UUID) -> Case:
         """The case as stored now, replayed from its events (never the shared cached one)."""

@@ -179,7 +179,7 @@ def notice_content(case: Any, events: Sequence[Any], notice_id: UUID,
         lapses_on = uk_date(warning_lapses_at(case, event.warning_id, organisation))
     return NoticeContent(
         notice_id=notice_id, kind=NoticeKind(notice.kind), variant=variant,
-        customer_ref=case.customer_ref, notice_date=notice_date,
+        customer_ref=str(case.customer_ref), notice_date=notice_date,
         decided_on=uk_date(event.occurred_at), decided_by=event.actor_id,
         decided_by_role=event.actor_role, reason=_text(getattr(event, "reason", None)),
         behaviour_justification=_text(getattr(event, "behaviour_justification", None)),

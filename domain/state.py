@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from domain.personal import PersonalData
 from domain.records import (
     Appeal,
     Check,
@@ -24,7 +25,7 @@ from domain.settings import PolicyValues
 
 
 class CaseState:
-    customer_ref: str
+    customer_ref: PersonalData  # sealed; str() gives the text, or [erased]
     status: str
     command_ids: set[str]
     contacts: dict[UUID, Contact]

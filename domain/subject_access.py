@@ -80,7 +80,7 @@ def subject_access_export(case: Case, events: Iterable[Any],
     subject = case.subject_id
     return {
         "case_id": str(case.id),
-        "customer_ref": case.customer_ref,
+        "customer_ref": str(case.customer_ref),
         "generated_at": generated_at.isoformat(),
         "explanation": EXPLANATION,
         "status": case.status,

@@ -97,7 +97,6 @@ class CaseFold(RestrictionFold):
         return record
 
     def _Opened(self, s: State, e: Any, c: Changes) -> None:
-        s["customer_ref"] = e.customer_ref
         s["opened_at"] = ts(e.occurred_at)
         s["opened_by"] = e.actor_id
 

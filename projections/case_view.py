@@ -31,7 +31,7 @@ SETTINGS_TOPICS = (PolicySettings.Seeded.TOPIC, PolicySettings.Changed.TOPIC)
 # table -> (primary key, columns); json columns are wrapped, the rest passed as they are.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "case_view": (("case_id",), (
-        "case_id", "customer_ref", "status", "stage", "version", "opened_at", "opened_by",
+        "case_id", "status", "stage", "version", "opened_at", "opened_by",
         "owner", "contacts_total", "last_contact_at", "updated_at", "vulnerability_assessment",
         "open_service_failure", "restricted", "appeal_open", "next_review_date",
         "next_due_on", "current_restriction", "current_appeal", "warnings", "flags",
@@ -79,7 +79,7 @@ JSON_COLUMNS = {"terms", "current_restriction", "current_appeal", "warnings", "f
 
 DDL = {
     "case_view": """
-        case_id uuid PRIMARY KEY, customer_ref text NOT NULL UNIQUE, status text NOT NULL,
+        case_id uuid PRIMARY KEY, status text NOT NULL,
         stage text NOT NULL, version integer NOT NULL, opened_at timestamptz NOT NULL,
         opened_by text NOT NULL, owner text NOT NULL, contacts_total integer NOT NULL,
         last_contact_at timestamptz, updated_at timestamptz NOT NULL,
@@ -235,7 +235,7 @@ def case_row(s: cf.State) -> dict[str, Any]:
         "setting_overrides": sorted(s["overrides"]),
     }
     return {
-        "case_id": s["case_id"], "customer_ref": s["customer_ref"],
+        "case_id": s["case_id"],
         "status": cf.case_status(s).value, "stage": cf.stage(s).value,
         "version": s["version"], "opened_at": s["opened_at"],
         "opened_by": s["opened_by"], "owner": s.get("owner") or s["opened_by"],
@@ -267,7 +267,9 @@ class CaseView(View):
     # lifecycle
     # 7: each appealable notice's own appeal window, the notice an appeal answers;
     # 8: Ombudsman determinations and their remedies (case_remedy)
-    schema_version = 8
+    # 9: no customer_ref (personal data: opened from the events for the roles that see it,
+    # found through the keyed index of domain.identity)
+    schema_version = 9
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -347,7 +349,7 @@ class CaseView(View):
 
     def _write(self, curs: Cursor[DictRow], states: dict[str, cf.State],
                changes: cf.Changes) -> None:
-        touched = [states[c] for c in sorted(changes.cases) if states[c]["customer_ref"]]
+        touched = [states[c] for c in sorted(changes.cases) if states[c]["opened_at"]]
         self._upsert(curs, "case_view", [case_row(s) for s in touched])
         self._upsert(curs, "case_fold", [{"case_id": s["case_id"], "state": s}
                                          for s in touched])

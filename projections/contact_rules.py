@@ -1,4 +1,7 @@
-"""Contact rules by customer reference, for front-line staff: an indexed point lookup.
+"""Contact rules of a customer's case, for front-line staff: an indexed point lookup.
+
+Keyed by case id: the caller finds the case of a customer reference through the keyed index
+(``CaseService.case_id_of``); this view holds no reference, in clear or hashed.
 
 Says whether the customer is restricted and, if so, the permitted channels, days and times,
 the single point of contact and the other structured terms, with the always-open exceptions.
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from psycopg import Cursor
@@ -37,7 +41,7 @@ def fold_rules(row: dict[str, Any], event: Any) -> None:
     restrictions: dict[str, Any] = row["restrictions"]
     rid = str(getattr(event, "restriction_id", "")) or None
     if isinstance(event, Case.Opened):
-        row["customer_ref"] = event.customer_ref
+        row["opened"] = True
     elif isinstance(event, Case.RestrictionProposed):
         restrictions[rid] = {"status": "proposed", "immediate": False,
                              "terms": shown_terms(event.terms),
@@ -123,8 +127,9 @@ def combined_rules(restrictions: dict[str, Any]) -> dict[str, Any]:
 
 class ContactRulesView(View):
     view_name = "contact_rules"
-    # 2: same_matter_bar is a flag from the sealed personal terms (was the clear names)
-    schema_version = 2
+    # 2: same_matter_bar is a flag from the sealed personal terms (was the clear names);
+    # 3: keyed by case id, no customer reference (it is personal data; domain.identity)
+    schema_version = 3
     topics = tuple(getattr(Case, name).TOPIC for name in (
         "Opened", "RestrictionProposed", "ImmediateRestrictionImposed", "RestrictionApproved",
         "ImmediateRestrictionRatified", "RestrictionRejected", "RestrictionLifted",
@@ -137,49 +142,52 @@ class ContactRulesView(View):
     def table_ddl(self) -> list[Composable]:
         t = self.table("contact_rules")
         return [SQL("CREATE TABLE IF NOT EXISTS {0} ("
-                    " customer_ref text PRIMARY KEY, case_id uuid NOT NULL UNIQUE,"
+                    " case_id uuid PRIMARY KEY,"
                     " restricted boolean NOT NULL, rules jsonb NOT NULL,"
                     " state jsonb NOT NULL, version integer NOT NULL)").format(t)]
 
     def apply_batch(self, curs: Cursor[DictRow], batch: Sequence[tuple[Any, Tracking]]) -> None:
         ids = sorted({str(e.originator_id) for e, _ in batch})
-        curs.execute(SQL("SELECT case_id::text AS id, customer_ref, state FROM {0}"
+        curs.execute(SQL("SELECT case_id::text AS id, state FROM {0}"
                          " WHERE case_id = ANY(%s::uuid[])").format(self.table("contact_rules")),
                      (ids,), prepare=True)
-        rows = {r["id"]: {**r["state"], "customer_ref": r["customer_ref"]}
-                for r in curs.fetchall()}
+        rows = {r["id"]: {**r["state"], "opened": True} for r in curs.fetchall()}
         for event, _ in batch:
             row = rows.setdefault(str(event.originator_id),
-                                  {"customer_ref": None, "restrictions": {}, "version": 0})
+                                  {"opened": False, "restrictions": {}, "version": 0})
             fold_rules(row, event)
         out = []
         for case_id, row in sorted(rows.items()):
-            if row["customer_ref"] is None:
+            if not row["opened"]:
                 continue
             rules = combined_rules(row["restrictions"])
-            out.append((row["customer_ref"], case_id, rules["restricted"], Jsonb(rules),
-                        Jsonb({k: v for k, v in row.items() if k != "customer_ref"}),
+            out.append((case_id, rules["restricted"], Jsonb(rules),
+                        Jsonb({k: v for k, v in row.items() if k != "opened"}),
                         row["version"]))
         curs.executemany(SQL(
-            "INSERT INTO {0} (customer_ref, case_id, restricted, rules, state, version)"
-            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (customer_ref) DO UPDATE SET"
+            "INSERT INTO {0} (case_id, restricted, rules, state, version)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (case_id) DO UPDATE SET"
             " restricted = EXCLUDED.restricted, rules = EXCLUDED.rules,"
             " state = EXCLUDED.state, version = EXCLUDED.version").format(
                 self.table("contact_rules")), out)
 
-    def lookup(self, customer_ref: str) -> dict[str, Any]:
-        return contact_rules(self, customer_ref)
+    def lookup(self, case_id: UUID | None, customer_ref: str | None = None) -> dict[str, Any]:
+        return contact_rules(self, case_id, customer_ref)
 
 
-def contact_rules(rules_view: View, customer_ref: str) -> dict[str, Any]:
-    """Front-line contact rules for a customer reference: ``restricted``, permitted channels,
-    days (0 = Monday) and hours, single point of contact, other structured terms and the
-    always-open exceptions. ``known`` is False when there is no case for the reference.
-    No reasons, no vulnerability details."""
-    with rules_view.datastore.cursor() as curs:
-        curs.execute(SQL("SELECT case_id, rules, version FROM {0} WHERE customer_ref = %s")
-                     .format(rules_view.table("contact_rules")), (customer_ref,), prepare=True)
-        row = curs.fetchone()
+def contact_rules(rules_view: View, case_id: UUID | None,
+                  customer_ref: str | None = None) -> dict[str, Any]:
+    """Front-line contact rules of a case (the case of ``customer_ref``, which is only echoed
+    back): ``restricted``, permitted channels, days (0 = Monday) and hours, single point of
+    contact, other structured terms and the always-open exceptions. ``known`` is False when
+    there is no case (``case_id`` None, or not in the view yet). No reasons, no
+    vulnerability details."""
+    row = None
+    if case_id is not None:
+        with rules_view.datastore.cursor() as curs:
+            curs.execute(SQL("SELECT case_id, rules, version FROM {0} WHERE case_id = %s")
+                         .format(rules_view.table("contact_rules")), (case_id,), prepare=True)
+            row = curs.fetchone()
     if row is None:
         return {"customer_ref": customer_ref, "known": False, "restricted": False,
                 "case_id": None, "always_open": ALWAYS_OPEN_CODES}

@@ -80,7 +80,7 @@ class Changes:
 
 def new_state(case_id: str) -> State:
     return {
-        "case_id": case_id, "customer_ref": None, "status": "concern_open", "version": 0,
+        "case_id": case_id, "status": "concern_open", "version": 0,
         "opened_at": None, "opened_by": None, "updated_at": None,
         "contacts_total": 0, "last_contact_at": None, "incidents": {},
         "concerns": 0, "concern_categories": [], "warnings": {}, "checks": {},

@@ -80,7 +80,7 @@ def _page(view: View, select: str, where: list[str], params: list[Any],
 # --- the case view ------------------------------------------------------------------------
 
 CASE_COLUMNS = (
-    "v.case_id, v.customer_ref, v.status, v.stage, v.version, v.opened_at, v.opened_by,"
+    "v.case_id, v.status, v.stage, v.version, v.opened_at, v.opened_by,"
     " v.owner, v.contacts_total, v.last_contact_at, v.updated_at, v.restricted,"
     " v.appeal_open, v.next_review_date, v.next_due_on, v.current_restriction,"
     " v.current_appeal, v.warnings, v.flags, v.closed_at, v.retain_until")
@@ -108,14 +108,6 @@ def case_detail(case_view: View, case_id: UUID, as_of: datetime | None = None
         curs.execute(query, {"t": moment, "id": case_id}, prepare=True)
         row = curs.fetchone()
     return dict(row) if row else None
-
-
-def case_id_for_customer(case_view: View, customer_ref: str) -> UUID | None:
-    with case_view.datastore.cursor() as curs:
-        curs.execute(SQL("SELECT case_id FROM {0} WHERE customer_ref = %s").format(
-            case_view.table("case_view")), (customer_ref,), prepare=True)
-        row = curs.fetchone()
-    return row["case_id"] if row else None
 
 
 def list_cases(case_view: View, *, status: str | None = None, stage: str | None = None,
@@ -186,59 +178,60 @@ def _queue(case_view: View, which: str, day: date, where: list[str], params: lis
                  {**tables, "v": "case_view"})
 
 
-# Every queue row carries its case's customer reference and owner (``v``, the case's row).
+# Every queue row carries its case's owner (``v``, the case's row); the API adds the
+# customer reference for the roles that see it (opened from the events: no view holds it).
 QUEUES: dict[str, tuple[str, list[str], dict[str, str]]] = {
     "reviews": (
-        "SELECT r.case_id, v.customer_ref, v.owner, r.restriction_id, r.review_date,"
+        "SELECT r.case_id, v.owner, r.restriction_id, r.review_date,"
         " r.review_overdue_on,"
         " (r.review_overdue OR r.review_overdue_on < %(day)s) AS overdue, r.immediate"
         " FROM {r} r JOIN {v} v ON v.case_id = r.case_id",
         ["r.review_date", "r.restriction_id"], {"r": "case_restriction"}),
     "appeals": (
-        "SELECT a.case_id, v.customer_ref, v.owner, a.appeal_id, a.restriction_id, a.status,"
+        "SELECT a.case_id, v.owner, a.appeal_id, a.restriction_id, a.status,"
         " a.late, a.received_at,"
         " (%(day)s - (a.received_at AT TIME ZONE 'Europe/London')::date) AS age_days,"
         " a.decision_due_on, (a.overdue OR a.decision_due_on < %(day)s) AS overdue,"
         " a.reminded FROM {a} a JOIN {v} v ON v.case_id = a.case_id",
         ["a.received_at", "a.appeal_id"], {"a": "case_appeal"}),
     "ratifications": (
-        "SELECT r.case_id, v.customer_ref, v.owner, r.restriction_id,"
+        "SELECT r.case_id, v.owner, r.restriction_id,"
         " r.proposed_at AS imposed_at, r.ratification_due_on,"
         " (r.ratification_overdue OR r.ratification_due_on < %(day)s) AS overdue"
         " FROM {r} r JOIN {v} v ON v.case_id = r.case_id",
         ["r.ratification_due_on", "r.restriction_id"], {"r": "case_restriction"}),
     "triage": (
-        "SELECT c.case_id, v.customer_ref, v.owner, c.contact_id, c.version, c.occurred_at,"
+        "SELECT c.case_id, v.owner, c.contact_id, c.version, c.occurred_at,"
         " c.recorded_at, c.channel, c.direction,"
         " (%(day)s - (c.recorded_at AT TIME ZONE 'Europe/London')::date) AS age_days"
         " FROM {c} c JOIN {v} v ON v.case_id = c.case_id",
         ["c.recorded_at", "c.contact_id"], {"c": "case_contact"}),
     "notices": (
-        "SELECT n.case_id, v.customer_ref, v.owner, n.notice_id, n.kind, n.about,"
+        "SELECT n.case_id, v.owner, n.notice_id, n.kind, n.about,"
         " n.owed_since, n.due_on, (n.overdue OR n.due_on < %(day)s) AS overdue"
         " FROM {n} n JOIN {v} v ON v.case_id = n.case_id",
         ["n.due_on", "n.notice_id"], {"n": "case_notice"}),
     "subject_access": (
-        "SELECT s.case_id, v.customer_ref, v.owner, s.request_id, s.received_at, s.due_on,"
+        "SELECT s.case_id, v.owner, s.request_id, s.received_at, s.due_on,"
         " s.extended, (s.due_on - %(day)s) AS days_left,"
         " (s.overdue OR s.due_on < %(day)s) AS overdue"
         " FROM {s} s JOIN {v} v ON v.case_id = s.case_id",
         ["s.due_on", "s.request_id"], {"s": "case_subject_access"}),
     "appeal_windows": (
-        "SELECT n.case_id, v.customer_ref, v.owner, n.notice_id, n.kind,"
+        "SELECT n.case_id, v.owner, n.notice_id, n.kind,"
         " n.about AS restriction_id, n.sent_at, n.appeal_window_closes_on,"
         " (n.appeal_window_closes_on - %(day)s) AS days_left"
         " FROM {n} n JOIN {v} v ON v.case_id = n.case_id",
         ["n.appeal_window_closes_on", "n.notice_id"],
         {"n": "case_notice", "r": "case_restriction", "a": "case_appeal"}),
     "remedies": (
-        "SELECT m.case_id, v.customer_ref, v.owner, m.remedy_id, m.matter_id, m.kind,"
+        "SELECT m.case_id, v.owner, m.remedy_id, m.matter_id, m.kind,"
         " m.ordered_at, m.due_on, (m.due_on - %(day)s) AS days_left,"
         " (m.overdue OR m.due_on < %(day)s) AS overdue"
         " FROM {m} m JOIN {v} v ON v.case_id = m.case_id",
         ["m.due_on", "m.remedy_id"], {"m": "case_remedy"}),
     "ombudsman": (
-        "SELECT o.case_id, v.customer_ref, v.owner, o.matter_id, o.stage, o.contacted_at,"
+        "SELECT o.case_id, v.owner, o.matter_id, o.stage, o.contacted_at,"
         " o.due_on, (o.due_on - %(day)s) AS days_left, o.overdue AS escalated"
         " FROM {o} o JOIN {v} v ON v.case_id = o.case_id",
         ["o.due_on", "o.matter_id"], {"o": "case_ombudsman"}),

@@ -25,7 +25,7 @@ from projections.view import View
 
 #: Event fields copied into a timeline row: coded values and ids, nothing written by a person.
 CODED_FIELDS = (
-    "customer_ref", "kind", "outcome", "classification", "category", "categories",
+    "kind", "outcome", "classification", "category", "categories",
     "channel", "direction", "cause", "format", "stage", "setting", "value", "late",
     "response", "restriction_id", "appeal_id", "notice_id", "warning_id", "contact_id",
     "incident_id", "concern_id", "matter_id", "complaint_id", "request_id",
@@ -68,6 +68,8 @@ def timeline_detail(event: Any) -> dict[str, Any]:
 class TimelineView(View):
     view_name = "case_timeline"
     topics = case_event_topics()
+    # 2: an Opened row no longer copies the customer reference (personal data)
+    schema_version = 2
 
     def table_names(self) -> list[str]:
         return ["case_timeline"]

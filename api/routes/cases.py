@@ -12,11 +12,11 @@ from api.access_log import record_read
 from api.auth import CurrentActor
 from api.commands import Command, recorded
 from api.deps import Pool, Service, Views
+from api.identity import with_customer_refs
 from api.reading import Cursor, Limit, MinPosition, cursor_errors, poll, view, wait_for_position
 from api.routes import CASE, guarded_router
 from api.schemas import CloseCase, CustomerRef, EventOut, OpenCase, Page, Recorded
 from domain.application import CaseService
-from domain.case import case_id_for
 from domain.errors import CaseAlreadyOpen
 from domain.personal import PersonalData
 from domain.vocabulary import CheckKind
@@ -32,9 +32,8 @@ WITHHELD_FIELDS = {("EqualityMonitoringRecorded", "answers")}
 
 def case_id_of_customer(service: CaseService, customer_ref: str) -> UUID | None:
     """The id of the customer's case, None when they have none: the one place the API turns
-    a customer reference into a case id (so a keyed lookup can replace it here alone)."""
-    case_id = case_id_for(customer_ref)
-    return case_id if service.recorder.select_events(case_id, limit=1) else None
+    a customer reference into a case id (through the keyed index, ``domain.identity``)."""
+    return service.case_id_of(customer_ref)
 
 
 @router.post("/cases", status_code=201, response_model=Recorded,
@@ -62,7 +61,8 @@ def open_case(body: OpenCase, ctx: Command, response: Response) -> Recorded:
 
 
 @router.get("/cases", response_model=Page, summary="Cases, filtered, a page at a time")
-def list_cases(service: Service, views: Views, min_position: MinPosition = None,
+def list_cases(actor: CurrentActor, service: Service, views: Views,
+               min_position: MinPosition = None,
                cursor: Cursor = None, limit: Limit = 50,
                status: Annotated[CaseStatus | None, Query(
                    description="`open` (takes new records) or `closed`")] = None,
@@ -85,15 +85,17 @@ def list_cases(service: Service, views: Views, min_position: MinPosition = None,
         if case_id is None:
             return {"items": [], "next_cursor": None}
     with cursor_errors():
-        return queries.list_cases(case_view, status=status and status.value,
+        page = queries.list_cases(case_view, status=status and status.value,
                                   stage=stage and stage.value, restricted=restricted,
                                   case_id=case_id, cursor=cursor, limit=limit)
+    with_customer_refs(service, page["items"], actor)
+    return page
 
 
 @router.get(f"{CASE}", response_model=dict[str, Any],
             summary="One case: stage, restriction, review, appeal, warnings, flags")
-def get_case(case_id: UUID, service: Service, views: Views, response: Response,
-             min_position: MinPosition = None,
+def get_case(case_id: UUID, actor: CurrentActor, service: Service, views: Views,
+             response: Response, min_position: MinPosition = None,
              min_version: Annotated[int | None, Query(
                  ge=1, le=2**31, description="wait briefly until the view has reached this "
                                              "case version")] = None) -> dict[str, Any]:
@@ -109,6 +111,7 @@ def get_case(case_id: UUID, service: Service, views: Views, response: Response,
                lambda r: not min_version or (r is not None and r["version"] >= min_version))
     if row is None:
         raise HTTPException(404, f"There is no case with id {case_id}.")
+    with_customer_refs(service, [row], actor)
     response.headers["ETag"] = f'"{row["version"]}"'
     return row
 

@@ -11,10 +11,10 @@ from uuid import UUID
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from api.access import CUSTOMER_REF_READERS
 from api.access_log import read_log, record_read
 from api.auth import CurrentActor
 from api.deps import Pool, Service, Views
+from api.identity import with_customer_refs
 from api.reading import Cursor, Limit, MinPosition, cursor_errors, view, wait_for_position
 from api.routes import guarded_router
 from api.schemas import AccessLogPage, CustomerRef, DecisionOut, DecisionTrail, Page
@@ -34,7 +34,7 @@ def contact_rules(customer_ref: CustomerRef, service: Service, views: Views,
     structured terms and the always-open exceptions. No reasons, no details."""
     rules_view = view(views, "contact_rules")
     wait_for_position(service, [rules_view], min_position)
-    return queries.contact_rules(rules_view, customer_ref)
+    return queries.contact_rules(rules_view, service.case_id_of(customer_ref), customer_ref)
 
 
 Queue = StrEnum("Queue", {name: name for name in queries.WORK_QUEUES})  # type: ignore[misc]
@@ -62,9 +62,7 @@ def work_queue(queue: Queue, actor: CurrentActor, service: Service, views: Views
     with cursor_errors():
         result: dict[str, Any] = queries.WORK_QUEUES[queue.value](
             case_view, as_of=as_of, cursor=cursor, limit=limit)
-    if actor.role not in CUSTOMER_REF_READERS:
-        for row in result["items"]:
-            row["customer_ref"] = None
+    with_customer_refs(service, result["items"], actor)
     return result
 
 

@@ -6,7 +6,7 @@ call the API's route functions, which write the special-category read log first.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -14,12 +14,13 @@ from starlette.responses import Response
 
 from api.access import C
 from api.deps import Pool, Service, Views
+from api.identity import with_customer_refs
 from api.routes import cases, reads
 from api.routes import settings as settings_routes
 from api.web.pages import Form, PageRoute, case_or_404, event_words, render
 from api.web.session import Allow
 from domain.actors import Actor
-from projections import audit, queries
+from projections import audit
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CHECKS = ("GET", "/api/v1/audit/checks")
@@ -51,12 +52,9 @@ def check_page(request: Request, check: Annotated[str, Path(max_length=80)],
     if check not in audit.CHECKS_BY_NAME:
         raise HTTPException(404, f"There is no audit check '{check}'.")
     page = reads.audit_check(reads.Check(check), service, views, cursor=cursor, limit=50)
-    refs: dict[Any, str] = {}
+    with_customer_refs(service, page["items"])
     for row in page["items"]:
-        if row["case_id"] not in refs:
-            detail = queries.case_detail(views["case_view"], row["case_id"])
-            refs[row["case_id"]] = detail["customer_ref"] if detail else str(row["case_id"])
-        row["customer_ref"] = refs[row["case_id"]]
+        row["customer_ref"] = row["customer_ref"] or str(row["case_id"])
     columns = [c for c in (page["items"][0] if page["items"] else {})
                if c not in ("case_id", "customer_ref", "event_version")]
     return render(request, "audit_check.html", actor=actor, title=check_title(check),
@@ -67,7 +65,7 @@ def check_page(request: Request, check: Annotated[str, Path(max_length=80)],
 def events_page(request: Request, case_id: UUID, service: Service, views: Views, pool: Pool,
                 actor: Annotated[Actor, Depends(Allow(("GET", f"{C}/events"), ("GET", C)))]
                 ) -> Response:
-    case = case_or_404(views, case_id)
+    case = case_or_404(views, case_id, service)
     events = cases.case_events(case_id, actor, service, pool, Response(), limit=500)
     return render(request, "events.html", actor=actor, title=f"Event history of "
                   f"{case['customer_ref']}", case=case, events=events, event_words=event_words)
@@ -76,7 +74,7 @@ def events_page(request: Request, case_id: UUID, service: Service, views: Views,
 @router.get("/audit/cases/{case_id}/decision-trail")
 def trail_page(request: Request, case_id: UUID, service: Service, views: Views, pool: Pool,
                actor: Annotated[Actor, Depends(Allow(TRAIL, ("GET", C)))]) -> Response:
-    case = case_or_404(views, case_id)
+    case = case_or_404(views, case_id, service)
     trail = reads.case_decision_trail(case_id, actor, service, pool)
     return render(request, "trail.html", actor=actor, title=f"Decision trail of "
                   f"{case['customer_ref']}", case=case, trail=trail.items,

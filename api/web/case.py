@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from api.access import C, sees_special_category
 from api.deps import Service, Views
-from api.routes import reads
 from api.web import caseworker, manager, matters
 from api.web.pages import DAYS, PageRoute, case_or_404, event_words, page_allows, render, wait
 from api.web.session import Allow
@@ -28,8 +27,8 @@ def case_page(request: Request, case_id: UUID, service: Service, views: Views,
               done: Annotated[str | None, Query(max_length=40)] = None,
               after: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> Response:
     wait(service, views, after)
-    case = case_or_404(views, case_id)
-    rules = reads.contact_rules(case["customer_ref"], service, views)
+    case = case_or_404(views, case_id, service)
+    rules = queries.contact_rules(views["contact_rules"], case_id, case["customer_ref"])
     timeline = queries.case_timeline(views["case_timeline"], case_id, limit=500)["items"]
     return render(request, "case.html", actor=actor, title=f"Case {case['customer_ref']}",
                   case=case, rules=rules, timeline=timeline, done=done, days=DAYS,

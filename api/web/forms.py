@@ -257,7 +257,7 @@ def add_form(router: APIRouter, spec: Spec) -> None:
     # Defaults, not annotations: ``allow`` is local, and annotations are read as strings.
     def show(request: Request, views: Views, actor: Actor = Depends(allow)) -> Response:
         case_id, *_ = ids(request)
-        case = case_or_404(views, case_id)
+        case = case_or_404(views, case_id, request.app.state.service)
         fields = spec.fields(choices(request, views, case_id))
         values = {f.name: now_local() for f in fields if f.kind == "moment"}
         return page(request, case, Form(values), fields)
@@ -265,7 +265,7 @@ def add_form(router: APIRouter, spec: Spec) -> None:
     async def post(request: Request, views: Views, data: Posted,
                    actor: Actor = Depends(allow)) -> Response:
         path_ids = ids(request)
-        case = case_or_404(views, path_ids[0])
+        case = case_or_404(views, path_ids[0], request.app.state.service)
         fields = spec.fields(choices(request, views, path_ids[0]))
         form = Form(form_values(fields, data))
         labels = labels_of(fields)

@@ -5,13 +5,13 @@ lifted, appeals recorded and decided, notices sent)."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from api.access import C
-from api.deps import Views
+from api.deps import Service, Views
+from api.identity import with_customer_refs
 from api.routes import appeals, cases, decisions, other, restrictions
 from api.schemas import (
     AssignOwner,
@@ -272,21 +272,15 @@ QUEUES = ("GET", "/api/v1/queues/{queue}")
 
 
 @router.get("/queues")
-def queues_page(request: Request, views: Views,
+def queues_page(request: Request, views: Views, service: Service,
                 actor: Annotated[Actor, Depends(Allow(QUEUES, ("GET", C)))]) -> Response:
     case_view = views["case_view"]
-    refs: dict[UUID, str] = {}
     shown = []
     for name, title in QUEUE_TITLES.items():
         page = queries.WORK_QUEUES[name](case_view, limit=50)
+        with_customer_refs(service, page["items"])
         for item in page["items"]:
-            if item.get("customer_ref"):
-                continue
-            case_id = item["case_id"]
-            if case_id not in refs:
-                row = queries.case_detail(case_view, case_id)
-                refs[case_id] = row["customer_ref"] if row else str(case_id)
-            item["customer_ref"] = refs[case_id]
+            item["customer_ref"] = item["customer_ref"] or str(item["case_id"])
         shown.append((name, title, page["items"], page["next_cursor"] is not None))
     return render(request, "queues.html", actor=actor, title="Work queues", queues=shown,
                   today=queries.today())

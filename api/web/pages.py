@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from api.commands import CommandContext
+from api.identity import with_customer_refs
 from api.reading import wait_for_position
 from api.web.session import CSRF_FIELD, Allow, SignInRequired, csrf_token, finish, session_actor
 from domain import errors as rules
@@ -279,10 +280,16 @@ def event_words(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", " ", name).capitalize()
 
 
-def case_or_404(views: dict[str, Any], case_id: UUID) -> dict[str, Any]:
+def case_or_404(views: dict[str, Any], case_id: UUID, service: Any = None) -> dict[str, Any]:
+    """The case's row, with its customer reference opened through ``service`` (every page
+    that shows a case is for roles that see references; without a service: None)."""
     row = queries.case_detail(views["case_view"], case_id)
     if row is None:
         raise HTTPException(404, f"There is no case with id {case_id}.")
+    if service is not None:
+        with_customer_refs(service, [row])
+    else:
+        row["customer_ref"] = None
     return row
 
 

@@ -1,7 +1,8 @@
-"""One case per customer: the ``Case`` aggregate, the ``Stamp`` its commands take, and
-the case id."""
+"""One case per customer: the ``Case`` aggregate and the ``Stamp`` its commands take.
+
+Case ids are random; a customer's case is found through ``domain.identity``."""
 
 from domain.case.aggregate import Case
-from domain.case.stamp import CASE_NAMESPACE, Stamp, case_id_for
+from domain.case.stamp import Stamp
 
-__all__ = ["CASE_NAMESPACE", "Case", "Stamp", "case_id_for"]
+__all__ = ["Case", "Stamp"]

@@ -9,6 +9,8 @@ command leaves the case untouched. The commands live in mixins by the lifecycle'
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from eventsourcing.domain import Aggregate
 
 from domain import events as ev
@@ -22,15 +24,14 @@ from domain.case.notices import NoticeCommands
 from domain.case.remedies import RemedyCommands
 from domain.case.restrictions import RestrictionCommands
 from domain.case.retention import RetentionCommands
-from domain.case.stamp import Stamp, case_id_for
+from domain.case.stamp import Stamp
 from domain.case.warnings import WarningCommands
-from domain.errors import (
-    InvalidInput,
-)
+from domain.identity import normalise
 from domain.permissions import (
     FRONT_LINE,
     require_role,
 )
+from domain.personal import PersonalData
 
 
 class Case(ContactCommands, WarningCommands, RestrictionCommands, NoticeCommands,
@@ -101,9 +102,10 @@ class Case(ContactCommands, WarningCommands, RestrictionCommands, NoticeCommands
     EqualityConsentWithdrawn = ev.EqualityConsentWithdrawn
 
     @classmethod
-    def open(cls, customer_ref: str, stamp: Stamp) -> Case:
+    def open(cls, case_id: UUID, customer_ref: str, stamp: Stamp) -> Case:
+        """A new case with a random id (the service picks it); the customer reference is
+        sealed as the customer's personal data (their subject id is the case id)."""
         require_role(stamp.actor, FRONT_LINE, "open a case")
-        if not customer_ref.strip():
-            raise InvalidInput("a customer reference is required")
-        return cls._create(cls.Opened, id=case_id_for(customer_ref),
-                           customer_ref=customer_ref, **stamp.fields())
+        ref = normalise(customer_ref)
+        return cls._create(cls.Opened, id=case_id,
+                           customer_ref=PersonalData(str(case_id), ref), **stamp.fields())

@@ -1,21 +1,13 @@
-"""A command's stamp (who, when it happened, when it is recorded) and the case id."""
+"""A command's stamp: who, when it happened, when it is recorded."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.actors import Actor
 from domain.rules import require_aware, require_past
-
-CASE_NAMESPACE = uuid5(NAMESPACE_URL, "urn:upc:case")
-
-
-def case_id_for(customer_ref: str) -> UUID:
-    """One case per customer: the id is derived, so opening twice cannot create two."""
-    return uuid5(CASE_NAMESPACE, customer_ref)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from domain.events.base import (
     CaseEvent,
     _add_recorded_at,
 )
-from domain.personal import PersonalData
+from domain.personal import PersonalData, plain_as_personal
 from domain.records import (
     Contact,
     Incident,
@@ -23,13 +23,25 @@ from domain.vocabulary import (
 
 
 class Opened(CaseEvent, Aggregate.Created):
+    """A case for a customer. v3: the customer reference is sealed as the customer's personal
+    data and the case id is random (v1 and v2 kept the reference in clear, and their case id
+    was derived from it: ``domain.identity.legacy_case_id``)."""
+
     TOPIC = "upc.case:Case.Opened"
-    class_version = 2
-    customer_ref: str
+    class_version = 3
+    customer_ref: PersonalData
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         _add_recorded_at(state)
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Read the reference stored in clear as the customer's personal data (it cannot be
+        sealed where it already lies in clear)."""
+        subject = str(state["originator_id"])
+        state["customer_ref"] = plain_as_personal(subject, state["customer_ref"]) or \
+            PersonalData(subject, None)
 
     def apply(self, aggregate: Any) -> None:
         case = aggregate

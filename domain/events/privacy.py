@@ -11,6 +11,7 @@ from domain.events.base import (
     CaseEvent,
     DecisionEvent,
 )
+from domain.personal import PersonalData
 
 
 class SubjectAccessExtended(DecisionEvent):
@@ -98,6 +99,8 @@ class PersonErased(CaseEvent):
 
     def change(self, case: Any) -> None:
         case.erased_subjects.add(self.subject_id)
+        if self.subject_id == case.subject_id:  # an Opened before v3 kept it in clear
+            case.customer_ref = PersonalData(self.subject_id, None)
 
 class CaseDisposed(CaseEvent):
     """Retention ended with no legal hold: every person's key on the case was destroyed.
@@ -112,3 +115,4 @@ class CaseDisposed(CaseEvent):
     def change(self, case: Any) -> None:
         case.disposed_at = self.occurred_at
         case.erased_subjects.update(self.erased_subjects)
+        case.customer_ref = PersonalData(case.subject_id, None)

@@ -65,6 +65,8 @@ class PrivacyCommands(ServiceBase):
         case = self._do(case_id, actor, options, erase)
         if not subjects:  # a redelivered command: the case says whose key it was
             subjects.append(case.erasure_subject(person, representative_id))
+        if case.subject_id in subjects:
+            self.release_customer(case.id)  # while the reference can still be read
         self._destroy_keys(subjects)
         return self.get_case(case.id)  # as stored: the erased text no longer opens
 
@@ -77,6 +79,8 @@ class PrivacyCommands(ServiceBase):
             subjects.extend(case.dispose(stamp))
 
         case = self._do(case_id, actor, options, dispose)
+        if case.disposed_at:
+            self.release_customer(case.id)
         self._destroy_keys(subjects or (subjects_of(case) if case.disposed_at else []))
         return self.get_case(case.id)
 

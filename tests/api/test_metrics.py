@@ -22,6 +22,7 @@ def sample(text: str, name: str, **labels: str) -> float | None:
 def test_metrics_count_requests_by_route_template_and_read_the_store(
         client: TestClient, stage: Stage) -> None:
     built = stage.opened()
+    wait_position(client, client.app.state.service.recorder.max_notification_id())  # type: ignore[attr-defined]
     before = client.get("/metrics").text
     for _ in range(3):
         assert client.get(built.path, headers=auth(Role.CASEWORKER)).status_code == 200

@@ -3,6 +3,7 @@ facts, the same case views once rebuilt, no drift; refusals change nothing."""
 
 from __future__ import annotations
 
+import base64
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,16 @@ def build_views(url: str) -> dict[str, list[tuple[Any, ...]]]:
         for view in views:
             view.datastore.close()
     return rows
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_master_key() -> Iterator[None]:
+    """As in production, the restored database is opened with the same master key (the
+    development key would be derived from each database's name, and the restored keys,
+    the customer index's lookup key among them, would not open)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("UPC_MASTER_KEY", base64.b64encode(bytes(range(32))).decode())
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +95,8 @@ def test_backup_then_restore_gives_the_same_facts_and_views(
 
     with pytest.raises(SettingError, match="not empty"):
         restore(Settings(database_url=empty_database), target)  # a second time: refused
-    assert counts(empty_database)["public.upc_events"] == restored["public.upc_events"] + 1
+    # the new case's Opened and its customer index entry
+    assert counts(empty_database)["public.upc_events"] == restored["public.upc_events"] + 2
 
 
 def test_a_failed_restore_leaves_the_target_empty(

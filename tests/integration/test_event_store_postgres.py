@@ -20,6 +20,6 @@ def test_case_round_trips_through_postgres(postgres_env: dict[str, str]) -> None
         loaded = reopened.get_case(case.id)
         assert loaded.version == 2
         assert len(loaded.contacts) == 1
-        assert reopened.recorder.max_notification_id() == 2
+        assert reopened.recorder.max_notification_id() == 3  # and the customer index entry
     finally:
         reopened.close()

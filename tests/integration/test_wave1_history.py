@@ -18,7 +18,9 @@ import pytest
 from psycopg.sql import SQL
 from eventsourcing.persistence import StoredEvent
 
+from domain.actors import Actor, Role
 from domain.application import CaseService
+from domain.errors import CaseAlreadyOpen
 from projections.runner import SharedFollower
 from upc import bootstrap
 from upc.settings import eventsourcing_env, psycopg_conninfo
@@ -68,7 +70,13 @@ def test_every_wave1_case_replays_to_the_same_state(old_database: dict[str, str]
             assert facts_of(app, case_id) == expected, case_id
         # personal data sealed by wave 1 still opens with the same keys
         some_case = app.get_case(UUID(next(iter(HISTORY["facts"]))))
-        assert some_case.customer_ref.startswith("DEMO")
+        assert str(some_case.customer_ref).startswith("DEMO")
+        # ids derived from the reference back then: still found by it, still one case each
+        ref = str(some_case.customer_ref)
+        assert app.case_id_of(ref) == some_case.id
+        assert app.customer_refs([some_case.id]) == {some_case.id: ref}
+        with pytest.raises(CaseAlreadyOpen):
+            app.open_case(ref, Actor("cara", Role.CASEWORKER))
     finally:
         app.close()
 

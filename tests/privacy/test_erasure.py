@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg.sql import SQL, Identifier
 
+from domain.identity import LOOKUP_KEY_SUBJECT
 from domain.personal import ERASED_TEXT
 from projections.runner import ViewFollower
 from tests.api.conftest import auth, build_client
@@ -34,7 +35,9 @@ REASON = "called 40 times about his mother's cancer treatment"
 JUSTIFICATION = "threats to the officer, not the damp in the back bedroom"
 HOLD = "County court claim KX-44019 over the fall on the stairs"
 OMBUDSMAN_REF = "HOS-2026-771903"
-CUSTOMER_TRACES = (NAME, EMAIL, PHONE, NOTE, REASON, JUSTIFICATION, HOLD, OMBUDSMAN_REF)
+CUSTOMER_REF = "T-ERASE-1"  # the landlord's reference for the customer: personal data too
+CUSTOMER_TRACES = (NAME, EMAIL, PHONE, NOTE, REASON, JUSTIFICATION, HOLD, OMBUDSMAN_REF,
+                   CUSTOMER_REF)
 EVERY_TRACE = CUSTOMER_TRACES + (REP_NAME, REP_PHONE)
 
 
@@ -88,7 +91,7 @@ def test_after_erasure_no_table_holds_the_persons_data(client: TestClient,
                                                        fresh_database_url: str) -> None:
     conninfo = psycopg_conninfo(fresh_database_url)
     now = datetime.now(UTC).isoformat()
-    case = post(client, "/api/v1/cases", "caseworker", {"customer_ref": "T-ERASE-1"}, "k1")
+    case = post(client, "/api/v1/cases", "caseworker", {"customer_ref": CUSTOMER_REF}, "k1")
     path = f"/api/v1/cases/{case['case_id']}"
     contact = post(client, f"{path}/contacts", "caseworker", {
         "channel": "phone", "direction": "inbound", "occurred_at": now,
@@ -166,7 +169,8 @@ def test_after_erasure_no_table_holds_the_persons_data(client: TestClient,
         keys = conn.execute("SELECT subject_id, wrapped_key IS NULL, destroyed_at IS NOT NULL"
                             " FROM upc_subject_keys ORDER BY subject_id").fetchall()
     assert keys == [(case["case_id"], True, True),
-                    (f"{case['case_id']}/representative/{rep_id}", True, True)]
+                    (f"{case['case_id']}/representative/{rep_id}", True, True),
+                    (LOOKUP_KEY_SUBJECT, False, False)]  # the index's key: not a person
 
     # Every reader, in this process and in another, now sees the fields as erased...
     events = client.get(f"{path}/events", headers=auth("auditor")).json()
@@ -201,6 +205,14 @@ def test_after_erasure_no_table_holds_the_persons_data(client: TestClient,
     view = client.get(path, headers=auth("manager"),
                       params={"min_position": erased["position"]})
     assert view.status_code == 200 and view.json()["contacts_total"] == 1
+    # ...and the reference finds nothing any more: not the case, not its contact rules.
+    assert view.json()["customer_ref"] is None
+    found = client.get("/api/v1/cases", headers=auth("caseworker"),
+                       params={"customer_ref": CUSTOMER_REF}).json()
+    assert found["items"] == []
+    rules = client.get(f"/api/v1/customers/{CUSTOMER_REF}/contact-rules",
+                       headers=auth("caseworker")).json()
+    assert rules["known"] is False
     timeline = client.get(f"{path}/timeline", headers=auth("auditor"),
                           params={"min_position": erased["position"]}).json()
     assert [i["event_type"] for i in timeline["items"]][-1] == "PersonErased"

@@ -70,7 +70,8 @@ def test_the_service_role_cannot_change_or_unprotect_stored_events(
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(statement)
         conn.rollback()
-        assert conn.execute("SELECT count(*) FROM upc_events").fetchone() == (1,)
+        # the case's Opened and its customer index entry (domain.identity)
+        assert conn.execute("SELECT count(*) FROM upc_events").fetchone() == (2,)
 
 
 def test_the_service_role_can_do_the_work_of_every_part(

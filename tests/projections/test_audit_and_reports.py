@@ -11,7 +11,7 @@ from uuid import uuid4
 import psycopg
 import pytest
 
-from domain.case import Case, case_id_for
+from domain.case import Case
 from domain.events import DecisionEvent
 from domain.personal import PersonalData
 from domain.terms import RestrictionTerms
@@ -33,7 +33,9 @@ class Story:
 
     def __init__(self, ref: str) -> None:
         self.t = T0
-        self.case = Case._create(Case.Opened, id=case_id_for(ref), customer_ref=ref,
+        case_id = uuid4()
+        self.case = Case._create(Case.Opened, id=case_id,
+                                 customer_ref=PersonalData(str(case_id), ref),
                                  **self.stamp("cw-1", "caseworker", 0))
         self.evidence: list[str] = []
         self.rid = uuid4()
@@ -227,6 +229,7 @@ def test_views_hold_no_personal_data_or_reasons(world: World, seeded: dict[str, 
             text = repr(conn.execute(f'SELECT * FROM "{VIEWS_SCHEMA}"."{table}"').fetchall())
             assert "SECRET-PERSONAL-NOTE" not in text, table
             assert "the recorded reason" not in text, table
+            assert "CLEAN-1" not in text, table  # nor a customer reference (personal data)
 
 
 def test_work_queues_and_pagination(world: World, seeded: dict[str, Any]) -> None:
@@ -242,9 +245,9 @@ def test_work_queues_and_pagination(world: World, seeded: dict[str, Any]) -> Non
     assert {r["case_id"] for r in triage} == {seeded["restricted_contact_not_triaged_in_time"]}
     unsent = queries.notices_unsent(view, as_of=AS_OF, overdue_only=True)["items"]
     assert {r["case_id"] for r in unsent} == {seeded["lift_without_notice"]}
-    rules = queries.contact_rules(world.views["contact_rules"], "BAD-2")
+    rules = queries.contact_rules(world.views["contact_rules"], seeded[list(VIOLATIONS)[2]])
     assert rules["restricted"] and rules["permitted_channels"] == ["email"]
-    assert queries.contact_rules(world.views["contact_rules"], "NOBODY")["known"] is False
+    assert queries.contact_rules(world.views["contact_rules"], None)["known"] is False
     with pytest.raises(ValueError):
         queries.list_cases(view, cursor="not-a-cursor")
 
@@ -255,9 +258,9 @@ def test_contact_rules_flag_a_same_matter_bar_without_naming_the_matters(world: 
     world.app.save(barred.case, plain.case)
     world.catch_up()
     rules_view = world.views["contact_rules"]
-    rules = queries.contact_rules(rules_view, "MATTER-1")
+    rules = queries.contact_rules(rules_view, barred.case.id)
     assert rules["restricted"] and rules["same_matter_bar"] is True
-    assert queries.contact_rules(rules_view, "MATTER-2")["same_matter_bar"] is False
+    assert queries.contact_rules(rules_view, plain.case.id)["same_matter_bar"] is False
     with psycopg.connect(world.url) as conn:
         stored = repr(conn.execute(
             f'SELECT * FROM "{VIEWS_SCHEMA}"."contact_rules"').fetchall())

@@ -86,14 +86,13 @@ def test_the_fold_never_raises_and_its_rows_are_writable(events: list[Any],
     state = cf.new_state(str(CASE_ID))
     changes = cf.Changes()
     if opened_first:
-        state["customer_ref"] = "REF-1"
         state["opened_at"] = cf.ts(datetime(2024, 1, 1, tzinfo=UTC))
         state["opened_by"] = "cw-1"
     for event in events:
         fold.apply(state, event, changes)
     assert state["version"] == len(events)
     json.dumps(state)  # the state is stored as jsonb
-    if state["customer_ref"] and state["opened_at"]:
+    if state["opened_at"]:
         json.dumps(case_row(state))
     parts = {"case_restriction": ("restrictions", changes.restrictions),
              "case_appeal": ("appeals", changes.appeals),
