@@ -209,8 +209,12 @@ def matter_actions(case: dict[str, Any], timeline: list[dict[str, Any]]
     case_id = case["case_id"]
     out = [(SPECS[s].href(case_id), SPECS[s].title)
            for s in ("counter-allegation", "representative", "subject-access-request",
-                     "ombudsman-contact", "setting-override", "equality-monitoring",
-                     "equality-withdrawal")]
+                     "ombudsman-contact", "setting-override", "equality-monitoring")]
+    consent = [e["event_type"] for e in timeline if e["event_type"] in (
+        "EqualityMonitoringRecorded", "EqualityConsentWithdrawn")]
+    if consent and consent[-1] == "EqualityMonitoringRecorded":  # answers held, with consent
+        out.append((SPECS["equality-withdrawal"].href(case_id),
+                    SPECS["equality-withdrawal"].title))
     current = case.get("current_restriction") or {}
     if current.get("restriction_id") and current.get("status") in (
             "active", "awaiting_ratification"):

@@ -124,7 +124,7 @@ def _form(client: TestClient, path: str) -> dict[str, str]:
     return {"csrf_token": token_.group(1)}
 
 
-def test_a_counter_allegation_recorded_on_its_page_is_on_the_timeline_and_a_refusal_is_shown_on_the_form(  # noqa: E501
+def test_a_counter_allegation_recorded_on_its_page_is_on_the_timeline_and_a_refusal_on_the_form(
         client: TestClient, built: Any) -> None:
     service = client.app.state.service  # type: ignore[attr-defined]
     signed_in(client, Role.CASEWORKER)
@@ -150,9 +150,17 @@ def test_a_counter_allegation_recorded_on_its_page_is_on_the_timeline_and_a_refu
     path = f"/cases/{built.case_id}/equality-monitoring"
     refused = client.post(path, data={**_form(client, path), "age_band": "35_44"})
     assert refused.status_code == 422
-    error = re.search(r'id="consent-error"[^>]*>(.*?)</p>', refused.text, re.S)
+    error = re.search(r'id="consent-error"[^>]*>(.*?)</p>', refused.text, re.DOTALL)
     assert error and "consent" in error.group(1) and 'href="#consent"' in refused.text
     assert service.get_case(built.case_id).version == before + 1
+    assert "/equality-withdrawal" not in client.get(f"/cases/{built.case_id}").text
+    # with consent it is recorded, never shown back; withdrawing is offered from then on
+    reply = client.post(path, data={**_form(client, path), "consent": "yes",
+                                    "age_band": "35_44"}, follow_redirects=False)
+    assert reply.status_code == 303, reply.text[-800:]
+    shown = client.get(reply.headers["location"]).text
+    assert "Equality monitoring answers recorded" in shown and "/equality-withdrawal" in shown
+    assert not any(w in shown for w in ("35_44", "35 44", "35 to 44", "Age band"))
 
 
 def test_an_administrator_places_a_hold_on_its_page_and_erasure_is_refused_on_the_form(
@@ -177,7 +185,8 @@ def test_an_administrator_places_a_hold_on_its_page_and_erasure_is_refused_on_th
     refused = client.post(path, data={**_form(client, path), "person": "customer",
                                       "ground": "erasure_request"})
     assert refused.status_code == 422 and 'id="person-error"' in refused.text
-    assert "hold" in re.search(r'id="person-error"[^>]*>(.*?)</p>', refused.text, re.S).group(1)
+    error = re.search(r'id="person-error"[^>]*>(.*?)</p>', refused.text, re.DOTALL)
+    assert error and "hold" in error.group(1)
     # administrators do not read cases: no customer reference on their pages
     ref = client.app.state.service.get_case(case_id).customer_ref  # type: ignore[attr-defined]
     assert ref not in refused.text and ref not in shown
