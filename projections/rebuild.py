@@ -13,12 +13,12 @@ from typing import Any
 from eventsourcing.application import Application
 
 from projections.registry import VIEW_CLASSES, construct_view, view_class_named
-from projections.runner import ViewFollower
+from projections.runner import CATCH_UP_BATCH, ViewFollower
 from projections.view import View
 
 
 def rebuild_view(app: Application[Any], view_class: type[View], es_env: dict[str, str], *,
-                 progress: bool = True, batch_size: int = 1000) -> int:
+                 progress: bool = True, batch_size: int = CATCH_UP_BATCH) -> int:
     """Drop ``view_class``'s tables, recreate them and catch up; returns events applied."""
     old = construct_view(view_class, {**es_env, "CREATE_TABLE": "false"})
     old.drop()
