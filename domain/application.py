@@ -35,6 +35,7 @@ from domain.service.identity import IdentityCommands
 from domain.service.notices import NoticeCommands
 from domain.service.privacy import PrivacyCommands
 from domain.service.remedies import RemedyCommands
+from domain.service.snapshotting import SnapshotCommands
 from domain.settings import SETTINGS_ID, PolicySettings, PolicyValues
 
 POSTGRES_KEY_STORE = "upc.keystore:PostgresKeyStore"
@@ -57,7 +58,7 @@ def now() -> datetime:
 
 class CaseService(DecisionCommands, NoticeCommands, PrivacyCommands, ClockCommands,
                   EqualityCommands, RemedyCommands, IdentityCommands, CachedCommands,
-                  Application[UUID]):
+                  SnapshotCommands, Application[UUID]):
     name = "upc"
     retries_on_conflict = 3
 
