@@ -46,7 +46,7 @@ def seed(url: str, events: int, tail: int, interval: int) -> uuid.UUID:
 
     clerk = Actor("bench-snapshots", Role.CASEWORKER)
     now = datetime.now(UTC)
-    case = Case.open(f"SNAP-{uuid.uuid4().hex[:8]}", Stamp(clerk, now, now, None))
+    case = Case.open(uuid.uuid4(), f"SNAP-{uuid.uuid4().hex[:8]}", Stamp(clerk, now, now, None))
     for target, writer in ((events - tail, service(url, interval)), (events, service(url, 0))):
         while case.version < target:
             case.record_contact(uuid.uuid4(), "phone", "inbound", "An earlier call.",
