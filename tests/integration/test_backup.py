@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,9 @@ def test_restore_into_an_empty_data_directory(seeded: str, made: Path, tmp_path:
     from upc.embedded import EmbeddedPostgres
 
     target = made
-    data_dir = tmp_path / "fresh"
+    # Outside pytest's own temporary folder: the embedded PostgreSQL runs as another user,
+    # who may not enter /tmp/pytest-of-root (pytest keeps it 0700).
+    data_dir = Path(tempfile.mkdtemp(prefix="upc-restore-")) / "fresh"
     restored = restore(Settings(upc_data_dir=data_dir, database_url=None), target)
     assert restored == counts(seeded)
     with pytest.raises(SettingError, match="not empty"):
@@ -126,6 +129,7 @@ def test_restore_into_an_empty_data_directory(seeded: str, made: Path, tmp_path:
         assert counts(postgres.start()) == restored  # what `upc serve` will find there
     finally:
         postgres.stop()
+        shutil.rmtree(data_dir.parent, ignore_errors=True)
 
 
 def roles_actor() -> Any:

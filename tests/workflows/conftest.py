@@ -102,8 +102,9 @@ class Clockwork:
     def names(self) -> list[str]:
         return [f.name for f in self.facts()]
 
-    async def until(self, check: Callable[[], bool], what: str, seconds: float = 15) -> None:
-        """Wait (real time) for the worker to finish what the skipped time set off."""
+    async def until(self, check: Callable[[], bool], what: str, seconds: float = 60) -> None:
+        """Wait (real time) for the worker to finish what the skipped time set off (a bound,
+        not a speed: on a loaded machine the worker can take many seconds)."""
         deadline = time.monotonic() + seconds
         while not check():
             if time.monotonic() > deadline:
