@@ -12,7 +12,7 @@ from domain.application import CaseService
 from projections import reconcile as reconcile_runs
 from projections.registry import VIEW_CLASSES, construct_view
 from projections.view import VIEWS_SCHEMA, View
-from upc import append_only, group_commit, roles
+from upc import append_only, group_commit, roles, snapshot_pruning
 from upc.settings import SettingError, Settings, eventsourcing_env, psycopg_conninfo
 from workflows import tracing
 from workflows.launcher import tracking_recorder
@@ -144,6 +144,7 @@ def case_service(database_url: str) -> CaseService:
     schema = recorder.datastore.schema or "public"  # type: ignore[attr-defined]
     recorder.lock_table_statements = [  # type: ignore[attr-defined]
         roles.lock_statement(schema) if "LOCK TABLE" in repr(s) else s for s in statements]
+    snapshot_pruning.keep_latest_snapshots(app)
     if tracing.enabled():
         _traced(app)
     return app
