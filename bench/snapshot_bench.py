@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import api_bench  # noqa: E402
+import api_bench
 
 
 def service(url: str, interval: int) -> Any:

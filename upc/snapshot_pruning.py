@@ -33,4 +33,4 @@ def keep_latest_snapshots(app: CaseService) -> None:
                 cursor.execute(statement, (event.originator_id, event.originator_version))
         return recordings
 
-    store.put = put_and_prune  # type: ignore[method-assign]
+    store.put = put_and_prune  # type: ignore[method-assign,assignment]
