@@ -84,6 +84,13 @@ def main() -> int:
     finally:
         if stop:
             stop()
+        else:  # a database on a shared server: drop it
+            from urllib.parse import urlsplit, urlunsplit
+
+            parts = urlsplit(url)
+            server = urlunsplit(parts._replace(path="/postgres"))
+            with psycopg.connect(psycopg_conninfo(server), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
 
 
 if __name__ == "__main__":
