@@ -77,7 +77,10 @@ class NoticeMailer:
             return self._fail(case_id, nid, "smtp-not-configured", attempt)
         if request.to.erased:
             return self._fail(case_id, nid, "address-erased", attempt)
-        now = activity_now()
+        # The server's clock (what fired the activity) may run ahead of this process's (clock
+        # skew; the time-skipping test server): what we record never claims to have
+        # happened later than the service's own "now", or the command refuses it as future.
+        now = min(activity_now(), app.clock())
         try:
             rendered = render_for(app, case_id, nid, uk_date(now), notice_format=request.format,
                                   language=request.language, organisation=self.organisation)
