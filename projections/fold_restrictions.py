@@ -9,25 +9,12 @@ from typing import Any
 from domain.calendar import uk_date
 from domain.settings import Setting
 from domain.vocabulary import APPEALABLE_NOTICE_KINDS
-from projections.fold_base import (  # noqa: F401 - re-exported for the views
-    CHANGE_SETS,
-    IN_FORCE,
-    OPEN_APPEAL,
-    TERMS_NOT_SHOWN,
+from projections.fold_base import (
     Changes,
     State,
-    _after,
-    current_restriction,
     ds,
-    legal_holds,
-    log,
-    new_state,
-    open_appeal,
-    open_service_failure,
     shown_terms,
-    stage,
     ts,
-    vulnerability_assessment,
 )
 
 

@@ -293,7 +293,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
                "mode Temporal's SQLite and the master key, into a new directory", _backup),
     "restore": ("restore a backup into an empty DATABASE_URL or, unset, an empty UPC_DATA_DIR",
                 _restore),
-    "demo": ("seed a dozen demo cases at every stage (beside `upc serve`)", _demo),
+    "demo": ("seed fourteen demo cases at every stage (beside `upc serve`)", _demo),
 }
 
 

@@ -1,4 +1,4 @@
-"""``upc demo``: a dozen realistic cases at every stage of the lifecycle, through the
+"""``upc demo``: fourteen realistic cases at every stage of the lifecycle, through the
 application service, so every view, work queue, audit and workflow has something to show.
 
 Run it beside ``upc serve`` (same data directory, or the same ``DATABASE_URL``). The cases

@@ -65,7 +65,7 @@ then accepts only your issuer's tokens).
 
 Example: TOKEN=$(.venv/bin/upc token --user maya --role manager)""",
     "demo": """\
-Seeds a dozen invented demo cases at every stage of the lifecycle (concern, warnings,
+Seeds fourteen invented demo cases at every stage of the lifecycle (concern, warnings,
 restrictions, appeals, reviews due, lifted, closed) through the application service, beside
 a running `upc serve` (the same UPC_DATA_DIR, or the same DATABASE_URL). Safe to run twice.""",
 }
