@@ -34,8 +34,6 @@ from domain.vocabulary import (
     Channel,
     CheckKind,
     Direction,
-    ErasedPerson,
-    ErasureGround,
     NoticeFormat,
     OmbudsmanStage,
     RepresentativeKind,
@@ -388,27 +386,3 @@ class ChangeSetting(Body):
     value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     reason: Reason
     model_config = example(value="3 months", reason="Committee recommendation, Q3 2026.")
-
-
-# --- personal data: subject access, holds, erasure, disposal ---------------------------------
-
-class ExtendSubjectAccess(Command):
-    reason: Reason
-    model_config = example(reason="Complex request: eight years of records across services.")
-
-
-class EmptyCommand(Command):
-    model_config = example()
-
-
-class LegalHoldReason(Command):
-    reason: Reason
-    model_config = example(reason="County court claim issued; keep everything until it ends.")
-
-
-class ErasePerson(Command):
-    person: ErasedPerson = ErasedPerson.CUSTOMER
-    representative_id: UUID | None = None
-    ground: ErasureGround = ErasureGround.ERASURE_REQUEST
-    model_config = example(person="representative", representative_id=EXAMPLE_ID_2,
-                           ground="consent_withdrawn")

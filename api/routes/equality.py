@@ -15,7 +15,8 @@ from pydantic import Field
 from api.commands import Command, recorded
 from api.routes import CASE, guarded_router
 from api.schemas import Command as CommandBody
-from api.schemas import EmptyCommand, Recorded, example
+from api.schemas import Recorded, example
+from api.schemas_privacy import EmptyCommand
 from domain.equality import PREFER_NOT_TO_SAY, QUESTIONS
 
 router = guarded_router("equality monitoring")

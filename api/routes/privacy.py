@@ -9,7 +9,8 @@ from fastapi import Response
 
 from api.commands import Command, recorded
 from api.routes import CASE, guarded_router
-from api.schemas import EmptyCommand, ErasePerson, ExtendSubjectAccess, LegalHoldReason, Recorded
+from api.schemas import Recorded
+from api.schemas_privacy import EmptyCommand, ErasePerson, ExtendSubjectAccess, LegalHoldReason
 
 router = guarded_router("personal data")
 SAR = f"{CASE}/subject-access-requests/{{request_id}}"

@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from api.access import C
 from api.deps import Service, Views
 from api.routes import privacy
-from api.schemas import EmptyCommand, ErasePerson, LegalHoldReason
+from api.schemas_privacy import EmptyCommand, ErasePerson, LegalHoldReason
 from api.web.forms import Field, Spec, add_form
 from api.web.pages import Form, PageRoute, case_or_404, options, render, wait
 from api.web.session import Allow

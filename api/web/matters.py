@@ -14,8 +14,6 @@ from fastapi import APIRouter
 from api.access import C
 from api.routes import equality, ombudsman, other, privacy, restrictions
 from api.schemas import (
-    EmptyCommand,
-    ExtendSubjectAccess,
     NominateRepresentative,
     OverrideSetting,
     RecordCounterAllegation,
@@ -23,6 +21,7 @@ from api.schemas import (
     RecordRestrictionComplaint,
     RecordSubjectAccessRequest,
 )
+from api.schemas_privacy import EmptyCommand, ExtendSubjectAccess
 from api.web.forms import Field, Spec, add_form
 from api.web.pages import PageRoute, options
 from domain.equality import PREFER_NOT_TO_SAY, QUESTIONS

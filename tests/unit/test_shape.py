@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("domain", "projections", "workflows", "api", "letters", "upc")
-MAX_LINES = 420
+MAX_LINES = 400
 
 # What each layer may import from the others (ARCHITECTURE.md's package table).
 ALLOWED = {
